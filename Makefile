@@ -1,0 +1,55 @@
+# The two promised commands are `make demo` and `make test`; both bootstrap first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+APT_PACKAGES := redis-server prometheus postgresql apache2-utils wrk
+STACK_DIR ?= .stack/demo
+PYTEST_ARGS ?=
+
+.PHONY: help bootstrap check test demo stack-up stack-down stack-status bench clean
+
+help: ## Show this help
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}'
+
+bootstrap: $(STAMP) ## Install system packages (apt-get, where missing) and the project into .venv
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+check: bootstrap ## Lint (ruff), format check and type check (mypy)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: check ## Run the whole test suite (starts its own Redis, PostgreSQL, Prometheus)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+demo: bootstrap ## Start the reference stack, run the pre-promotion check, stop the stack
+	$(PY) -m reference_app.demo --stack-dir $(STACK_DIR)
+
+stack-up: bootstrap ## Start the reference stack in the background (see `make stack-status`)
+	$(PY) -m reference_app.stack up --dir $(STACK_DIR)
+
+stack-down: ## Stop exactly what `make stack-up` started
+	$(PY) -m reference_app.stack down --dir $(STACK_DIR)
+
+stack-status: ## Show the stack's URLs and the state of each part
+	$(PY) -m reference_app.stack status --dir $(STACK_DIR)
+
+bench: bootstrap ## Run the benchmarks in bench/ (prints figures)
+	$(PY) bench/run_all.py
+
+clean: ## Remove the virtualenv, caches and report output
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache reports-out

@@ -1,0 +1,1 @@
+"""Locust users, the catalog traffic model, load shapes and the SLO gate plugin."""

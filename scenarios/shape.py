@@ -1,0 +1,67 @@
+"""`CatalogShape`: the one Locust load shape, playing the plan `--shape` names.
+
+The shape runs on the master (or the local runner). It remembers when the run
+started so the gate can turn the plan's steady-state offsets into wall-clock
+times, and it stops the run when the plan's stages end or, for `ab`, once the
+plan's request count has been sent.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from locust import LoadTestShape
+
+from scenarios.shapes import ShapeParams, ShapePlan, build_plan
+
+__all__ = ["CatalogShape", "plan_from_options"]
+
+
+def plan_from_options(options: Any) -> ShapePlan:
+    """The plan chosen by `--shape`, `--peak-users` and `--hold` (Locust's parsed options)."""
+    return build_plan(
+        getattr(options, "shape", None) or "smoke",
+        ShapeParams(
+            peak_users=getattr(options, "peak_users", None),
+            hold=getattr(options, "hold", None),
+        ),
+    )
+
+
+class CatalogShape(LoadTestShape):
+    """Steps through the chosen `ShapePlan`, then stops the run."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started_at = time.time()
+        self._plan: ShapePlan | None = None
+
+    def reset_time(self) -> None:
+        super().reset_time()
+        self.started_at = time.time()
+
+    @property
+    def plan(self) -> ShapePlan:
+        if self._plan is None:
+            options = getattr(getattr(self.runner, "environment", None), "parsed_options", None)
+            self._plan = plan_from_options(options)
+        return self._plan
+
+    def tick(self) -> tuple[int, float] | tuple[int, float, list[Any]] | None:
+        plan = self.plan
+        runner = self.runner
+        if plan.max_requests is not None and runner is not None:
+            # Checked once per tick (a second): the run overshoots by at most
+            # a second's worth of requests.
+            sent = runner.stats.total.num_requests
+            if sent >= plan.max_requests:
+                return None
+        stage = plan.stage_at(self.get_run_time())
+        if stage is None:
+            return None
+        if not stage.user_classes or self.runner is None:
+            return stage.users, stage.spawn_rate
+        by_name = self.runner.user_classes_by_name
+        classes = [by_name[name] for name in stage.user_classes if name in by_name]
+        return stage.users, stage.spawn_rate, classes
