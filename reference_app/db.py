@@ -1,0 +1,183 @@
+"""Catalog reads on the replica, with per-query fallback to the primary.
+
+``Database`` sends catalog reads to the replica when there is one and falls
+back to the primary for that query when the replica fails; after a failure the
+replica rests for a growing back-off, then one query probes it (no reconnect
+storm).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+
+from reference_app.metrics import ServiceMetrics
+from reference_app.pools import TrackedPool
+
+__all__ = ["Database"]
+
+log = logging.getLogger(__name__)
+
+_REPLICA_BACKOFF_MIN = 1.0
+_REPLICA_BACKOFF_MAX = 15.0
+_CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.CannotConnectNowError,
+)
+
+
+class Database:
+    """Catalog reads on the replica (when configured) with per-query fallback to the primary."""
+
+    def __init__(
+        self,
+        *,
+        primary: TrackedPool,
+        replica: TrackedPool | None,
+        metrics: ServiceMetrics,
+        command_timeout: float,
+    ) -> None:
+        self.primary = primary
+        self.replica = replica
+        self._metrics = metrics
+        self._command_timeout = command_timeout
+        self._replica_down_since: float | None = None
+        self._replica_retry_at = 0.0
+        self._replica_backoff = _REPLICA_BACKOFF_MIN
+        self._replica_probing = False
+        self._replica_last_error: str | None = None
+
+    async def read(self, table: str, sql: str, *args: Any) -> list[asyncpg.Record]:
+        """Run a catalog read: replica first, the primary if the replica fails or rests."""
+        replica = self.replica
+        if replica is not None:
+            if self._replica_usable():
+                rows = await self._try_replica(replica, table, sql, args)
+                if rows is not None:
+                    return rows
+            self._metrics.replica_queries.labels(table, "fallback_to_primary").inc()
+        return await self.primary.fetch(table, sql, *args)
+
+    def _replica_usable(self) -> bool:
+        if self._replica_down_since is None:
+            return True
+        if self._replica_probing or time.monotonic() < self._replica_retry_at:
+            return False
+        self._replica_probing = True  # this query is the one probe
+        return True
+
+    async def _try_replica(
+        self, replica: TrackedPool, table: str, sql: str, args: Sequence[Any]
+    ) -> list[asyncpg.Record] | None:
+        probing = self._replica_down_since is not None
+        try:
+            if not replica.is_open:
+                await replica.open(min_size=0, command_timeout=self._command_timeout)
+            rows = await replica.fetch(table, sql, *args)
+        except asyncio.CancelledError:
+            if probing:
+                self._replica_probing = False
+            raise
+        except Exception as exc:  # any replica failure: this query goes to the primary
+            self._replica_failed(table, exc, probing=probing)
+            return None
+        self._metrics.replica_queries.labels(table, "success").inc()
+        if probing:
+            self._replica_recovered()
+        return rows
+
+    def _replica_failed(self, table: str, exc: Exception, *, probing: bool) -> None:
+        self._metrics.replica_queries.labels(table, "error").inc()
+        if isinstance(exc, _CONNECTION_ERRORS):
+            self._metrics.replica_connection_errors.inc()
+        self._replica_last_error = f"{type(exc).__name__}: {exc}"
+        now = time.monotonic()
+        if self._replica_down_since is None:  # a new incident
+            self._replica_down_since = now
+            self._replica_backoff = _REPLICA_BACKOFF_MIN
+            self._replica_retry_at = now + self._replica_backoff
+            log.error(
+                "Read replica connection failed, falling back to the primary: %s: %s",
+                type(exc).__name__,
+                exc,
+            )
+        elif probing:  # the one probe failed: rest longer
+            self._replica_backoff = min(self._replica_backoff * 2, _REPLICA_BACKOFF_MAX)
+            self._replica_retry_at = now + self._replica_backoff
+            self._replica_probing = False
+        # Other failures are queries that were in flight when the incident began.
+
+    def _replica_recovered(self) -> None:
+        down_for = time.monotonic() - (self._replica_down_since or time.monotonic())
+        log.info("Read replica recovered after %.1fs; catalog reads use it again", down_for)
+        self._replica_down_since = None
+        self._replica_probing = False
+        self._replica_backoff = _REPLICA_BACKOFF_MIN
+        self._replica_last_error = None
+
+    def replica_state(self) -> dict[str, Any]:
+        if self.replica is None:
+            return {"configured": False, "status": "disabled"}
+        if self._replica_down_since is None:
+            return {"configured": True, "status": "healthy"}
+        return {
+            "configured": True,
+            "status": "unavailable",
+            "down_for_seconds": round(time.monotonic() - self._replica_down_since, 1),
+            "retry_in_seconds": round(max(0.0, self._replica_retry_at - time.monotonic()), 1),
+            "last_error": self._replica_last_error,
+        }
+
+    async def open(self) -> None:
+        """Open the pools; a database that does not answer yet must not stop start-up."""
+        try:
+            await self.primary.open(
+                min_size=self.primary.size, command_timeout=self._command_timeout
+            )
+        except Exception as exc:
+            log.error(
+                "Primary database not reachable at start-up (%s); will connect on demand", exc
+            )
+            await self.primary.open(min_size=0, command_timeout=self._command_timeout)
+        if self.replica is not None:
+            # min_size=0 opens no connection: an unreachable replica shows on the first read.
+            try:
+                await self.replica.open(min_size=0, command_timeout=self._command_timeout)
+            except Exception as exc:
+                log.error("Read replica pool not created (%s); reads use the primary", exc)
+
+    async def close(self) -> None:
+        await self.primary.close()
+        if self.replica is not None:
+            await self.replica.close()
+
+    async def ping_primary(self) -> bool:
+        try:
+            await self.primary.fetch("health", "SELECT 1")
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            return False
+        return True
+
+    async def ping_replica(self) -> bool | None:
+        if self.replica is None:
+            return None
+        try:
+            if not self.replica.is_open:
+                await self.replica.open(min_size=0, command_timeout=self._command_timeout)
+            await self.replica.fetch("health", "SELECT 1")
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            return False
+        return True

@@ -1,0 +1,69 @@
+"""Service settings, read from the environment once, in the app factory."""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+_LOG_LEVELS = frozenset({"CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"})
+
+
+class Settings(BaseSettings):
+    """Environment variables of the guide's appendix, plus the knobs the harness needs.
+
+    No ``REDIS_URL`` means no response caching; no replica URL means every read
+    goes to the primary. Both are the guide's rollback switches.
+    """
+
+    model_config = SettingsConfigDict(
+        frozen=True, extra="ignore", case_sensitive=False, populate_by_name=True
+    )
+
+    database_url: str = Field(validation_alias="DATABASE_URL")
+    read_replica_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("READ_REPLICA_URL", "SUPABASE_READ_REPLICA_URL"),
+    )
+    redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")
+    catalog_cache_ttl: int = Field(default=300, ge=1, validation_alias="CATALOG_CACHE_TTL")
+    db_pool_size_primary: int = Field(
+        default=5, ge=1, le=100, validation_alias="DB_POOL_SIZE_PRIMARY"
+    )
+    db_pool_size_replica: int = Field(
+        default=10, ge=1, le=100, validation_alias="DB_POOL_SIZE_REPLICA"
+    )
+    request_deadline_seconds: float = Field(
+        default=5.0, gt=0, le=300, validation_alias="REQUEST_DEADLINE_SECONDS"
+    )
+    redis_timeout_seconds: float = Field(
+        default=0.25, gt=0, le=30, validation_alias="REDIS_TIMEOUT_SECONDS"
+    )
+    log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+
+    @field_validator("read_replica_url", "redis_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # `REDIS_URL=` in a shell or compose file means "switched off", not "invalid".
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _known_log_level(cls, value: object) -> object:
+        if isinstance(value, str):
+            upper = value.strip().upper()
+            if upper not in _LOG_LEVELS:
+                raise ValueError(f"expected one of {', '.join(sorted(_LOG_LEVELS))}, got {value!r}")
+            return upper
+        return value
+
+    @property
+    def caching_enabled(self) -> bool:
+        return self.redis_url is not None
+
+    @property
+    def replica_enabled(self) -> bool:
+        return self.read_replica_url is not None

@@ -1,0 +1,56 @@
+"""The integration suite's servers: one real stack for the whole session.
+
+Every test in tests/integration is marked `integration`. The `stack` fixture
+starts Redis, a PostgreSQL primary and streaming replica, Prometheus and the
+service in a short temp dir under /tmp, and stops them at the end, even when
+tests fail.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reference_app.stack import StackInfo, StackOptions, start_stack, stop_stack
+
+HERE = Path(__file__).parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in Path(item.path).parents:
+            item.add_marker(pytest.mark.integration)
+
+
+def new_stack_dir(prefix: str) -> Path:
+    """A short directory under /tmp that the `postgres` user can traverse."""
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    path.chmod(0o755)
+    return path
+
+
+@pytest.fixture
+def stack_dir() -> Iterator[Path]:
+    """An empty directory for one more stack; whatever a test started there is stopped."""
+    path = new_stack_dir("stack-t-")
+    yield path
+    if (path / "state.json").exists():  # a failed test must not leave servers behind
+        stop_stack(path)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[StackInfo]:
+    """A running stack with Redis and the replica on (the guide's "after" picture)."""
+    stack_dir = new_stack_dir("stack-")
+    info = start_stack(StackOptions(dir=stack_dir, redis=True, replica=True))
+    try:
+        yield info
+    finally:
+        stop_stack(stack_dir)
+        shutil.rmtree(stack_dir, ignore_errors=True)

@@ -1,0 +1,83 @@
+"""Settings from the environment: the guide's names, aliases and rollback switches."""
+
+from __future__ import annotations
+
+import pytest
+
+from reference_app.errors import SettingsError
+from reference_app.main import load_settings
+
+PRIMARY = "postgresql://catalog:pw@127.0.0.1:5432/catalog"
+REPLICA = "postgresql://catalog:pw@127.0.0.1:5433/catalog"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (
+        "DATABASE_URL",
+        "READ_REPLICA_URL",
+        "SUPABASE_READ_REPLICA_URL",
+        "REDIS_URL",
+        "CATALOG_CACHE_TTL",
+        "DB_POOL_SIZE_PRIMARY",
+        "DB_POOL_SIZE_REPLICA",
+        "REQUEST_DEADLINE_SECONDS",
+        "REDIS_TIMEOUT_SECONDS",
+        "LOG_LEVEL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", PRIMARY)
+
+
+def test_defaults_match_the_contract() -> None:
+    settings = load_settings()
+    assert settings.database_url == PRIMARY
+    assert settings.read_replica_url is None
+    assert settings.redis_url is None
+    assert not settings.caching_enabled
+    assert not settings.replica_enabled
+    assert settings.catalog_cache_ttl == 300
+    assert settings.db_pool_size_primary == 5
+    assert settings.db_pool_size_replica == 10
+    assert settings.request_deadline_seconds == 5.0
+    assert settings.redis_timeout_seconds == 0.25
+    assert settings.log_level == "INFO"
+
+
+def test_the_guides_supabase_replica_variable_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUPABASE_READ_REPLICA_URL", REPLICA)
+    assert load_settings().read_replica_url == REPLICA
+
+
+def test_read_replica_url_is_the_primary_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("READ_REPLICA_URL", REPLICA)
+    assert load_settings().replica_enabled
+
+
+def test_an_empty_redis_url_switches_caching_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDIS_URL", "")
+    assert not load_settings().caching_enabled
+
+
+def test_a_missing_database_url_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL")
+    with pytest.raises(SettingsError, match="DATABASE_URL"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CATALOG_CACHE_TTL", "soon"),
+        ("CATALOG_CACHE_TTL", "0"),
+        ("DB_POOL_SIZE_PRIMARY", "0"),
+        ("REQUEST_DEADLINE_SECONDS", "-1"),
+        ("LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_bad_values_are_refused_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=name):
+        load_settings()
