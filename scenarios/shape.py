@@ -2,8 +2,9 @@
 
 The shape runs on the master (or the local runner). It remembers when the run
 started so the gate can turn the plan's steady-state offsets into wall-clock
-times, and it stops the run when the plan's stages end or, for `ab`, once the
-plan's request count has been sent.
+times, and it stops the run when the plan's stages end, for `ab` once the
+plan's request count has been sent, and at once when the gate aborted
+(preflight failed): then no user is ever started.
 """
 
 from __future__ import annotations
@@ -49,8 +50,11 @@ class CatalogShape(LoadTestShape):
         return self._plan
 
     def tick(self) -> tuple[int, float] | tuple[int, float, list[Any]] | None:
-        plan = self.plan
         runner = self.runner
+        gate = getattr(getattr(runner, "environment", None), "slo_gate", None)
+        if getattr(gate, "abort_code", None) is not None:
+            return None  # preflight or the gate's options failed: no load at all
+        plan = self.plan
         if plan.max_requests is not None and runner is not None:
             # Checked once per tick (a second): the run overshoots by at most
             # a second's worth of requests.

@@ -86,7 +86,8 @@ class _CatalogClientUser(FastHttpUser):
 
     def _get(self, path: str, name: str) -> None:
         with self.client.get(path, name=name, catch_response=True) as resp:
-            if resp.error is not None and _is_timeout(resp.error):
+            error = getattr(resp, "error", None)  # set only when the request itself failed
+            if error is not None and _is_timeout(error):
                 resp.failure(ClientTimeoutError(f"client timeout after {self.network_timeout:g} s"))
             elif resp.status_code >= 400 or resp.status_code == 0:
                 resp.failure(f"HTTP {resp.status_code}")

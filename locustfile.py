@@ -1,0 +1,17 @@
+"""Pre-promotion load test of the catalog API, judged by the SLO gate.
+
+    locust -f locustfile.py --headless --host http://127.0.0.1:8000 \
+        --shape ramp --slo-profile staging --prometheus-url http://127.0.0.1:9090
+
+`locust -f locustfile.py --help` lists the gate's options under "SLO gate".
+"""
+
+from locust import events
+
+from scenarios.gate import SloGate
+from scenarios.shape import CatalogShape
+from scenarios.users import AbUser, CatalogUser, HealthChecker
+
+__all__ = ["AbUser", "CatalogShape", "CatalogUser", "HealthChecker"]
+
+SloGate().register(events)

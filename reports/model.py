@@ -1,0 +1,112 @@
+"""The ``Report``: what one evaluation produced (schema ``slo-harness/report/v1``).
+
+``slo`` builds it; renderers (JSON, Markdown, HTML, JUnit) only read it. Raw query results
+are kept per objective so a past run can be judged again against new thresholds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reports.timeseries import TimeSeries
+
+REPORT_SCHEMA: Final = "slo-harness/report/v1"
+
+
+class Verdict(StrEnum):
+    PASS = "pass"  # noqa: S105 - a verdict, not a password
+    WARN = "warn"
+    FAIL = "fail"
+    INCONCLUSIVE = "inconclusive"
+    SKIPPED = "skipped"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, ser_json_inf_nan="strings")
+
+
+class ReportWindow(_Model):
+    start: datetime
+    end: datetime
+
+
+class RawSeries(_Model):
+    """One element of a query's vector result."""
+
+    labels: dict[str, str] = Field(default_factory=dict)
+    value: float
+
+
+class SliceResult(_Model):
+    """One time slice of a sustained objective."""
+
+    start: datetime
+    end: datetime
+    verdict: Verdict
+    value: float | None
+    reason: str
+
+
+class ObjectiveResult(_Model):
+    id: str
+    description: str
+    verdict: Verdict
+    reason: str
+    value: float | None
+    threshold: float | None
+    warn_threshold: float | None = None
+    comparator: str | None
+    unit: str
+    gating: bool
+    kind: str
+    query: str
+    queries: dict[str, str] = Field(default_factory=dict)
+    bounds: tuple[float, float] | None = None
+    requests: float | None = None
+    baseline_value: float | None = None
+    slices: list[SliceResult] = Field(default_factory=list)
+    failing_slices: list[SliceResult] = Field(default_factory=list)
+    raw: dict[str, list[RawSeries]] = Field(default_factory=dict)
+
+
+class ClientSummary(_Model):
+    """The load generator's view, and whether the server counted the same load."""
+
+    requests: int | None = None
+    failures: int | None = None
+    rps: float | None = None
+    mean_ms: float | None = None
+    p95_ms: float | None = None
+    server_requests: float | None = None
+    agreement: str = ""
+
+
+class Report(_Model):
+    schema_: Literal["slo-harness/report/v1"] = Field(default=REPORT_SCHEMA, alias="schema")
+    verdict: Verdict
+    exit_code: int
+    profile: str
+    spec: str
+    source: str
+    target: str
+    window: ReportWindow
+    objectives: list[ObjectiveResult]
+    client: ClientSummary | None = None
+    baseline: str | None = None
+    generated_at: datetime
+    timeseries: list[TimeSeries] = Field(default_factory=list)
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, ser_json_inf_nan="strings", populate_by_name=True
+    )
+
+    def objective(self, objective_id: str) -> ObjectiveResult:
+        """The result for one objective id (``KeyError`` when absent)."""
+        for item in self.objectives:
+            if item.id == objective_id:
+                return item
+        raise KeyError(objective_id)

@@ -1,0 +1,103 @@
+"""End of a Locust run: turn the run into a window, judge it, write the reports.
+
+Everything here is plain code with its inputs passed in, so the gate plugin
+(`gate.py`) stays a thin adapter between Locust's events and this module.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from reports import Report, write_json
+from scenarios.recorder import ClientWindowStats, RouteStats
+from scenarios.shapes import ShapePlan
+from slo.evaluate import Evaluation, Window, evaluate
+from slo.evaluate.sources import MetricSource
+from slo.slis import AGGREGATED, ClientStats
+from slo.slis.client import EndpointStats
+from slo.spec import Resolver, Spec
+
+__all__ = ["RunTimes", "client_stats", "judge_run", "judged_window"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunTimes:
+    """Wall-clock times of the run (unix seconds)."""
+
+    started: float
+    stopped: float
+
+
+def judged_window(plan: ShapePlan, times: RunTimes, *, warmup: float | None = None) -> Window:
+    """The steady-state phase of `plan` as it actually ran.
+
+    Warm-up is never judged (`warmup` may only lengthen the shape's own); a run
+    stopped early is judged up to when it stopped. A ValueError says why there
+    is nothing to judge.
+    """
+    steady_start = max(plan.steady_start, warmup or 0.0)
+    planned_end = times.stopped if plan.steady_end is None else times.started + plan.steady_end
+    # Whole seconds, so the client's per-second counts and the server's cover
+    # exactly the same interval.
+    start = float(math.ceil(times.started + steady_start))
+    end = float(math.floor(min(planned_end, times.stopped)))
+    if end - start < 1.0:
+        ran = times.stopped - times.started
+        raise ValueError(
+            f"the run stopped after {ran:.0f} s, before the steady phase of shape "
+            f"{plan.name!r} ({steady_start:g} s in) produced a judgeable second"
+        )
+    return Window(start=start, end=end)
+
+
+def _row(name: str, stats: RouteStats | ClientWindowStats, duration: float) -> EndpointStats:
+    return EndpointStats(
+        name=name,
+        requests=stats.requests,
+        failures=stats.failures,
+        mean_ms=stats.mean_ms,
+        p95_ms=None if math.isnan(stats.p95_ms) else stats.p95_ms,
+        rps=stats.requests / duration if duration > 0 else math.nan,
+    )
+
+
+def client_stats(stats: ClientWindowStats) -> ClientStats:
+    """The recorder's window in the engine's terms: one row per route plus Aggregated."""
+    duration = stats.end - stats.start
+    rows = {route: _row(route, r, duration) for route, r in stats.routes.items()}
+    rows[AGGREGATED] = _row(AGGREGATED, stats, duration)
+    return ClientStats(start=stats.start, end=stats.end, rows=rows)
+
+
+def judge_run(
+    *,
+    spec: Spec,
+    spec_label: str,
+    resolver: Resolver,
+    profile: str,
+    window: Window,
+    source: MetricSource | None,
+    client: ClientStats,
+    target: str,
+    baseline: Report | None,
+    baseline_label: str | None,
+    report_dir: Path,
+) -> tuple[Report, Path]:
+    """Evaluate the profile over the window and write the reports; the report and its path."""
+    report = evaluate(
+        Evaluation(
+            spec=spec,
+            spec_label=spec_label,
+            profile=profile,
+            window=window,
+            resolver=resolver,
+            source=source,
+            client=client,
+            baseline=baseline,
+            baseline_label=baseline_label,
+            target=target,
+        )
+    )
+    return report, write_json(report, report_dir)

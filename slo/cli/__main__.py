@@ -1,0 +1,7 @@
+"""``python -m slo.cli``."""
+
+from __future__ import annotations
+
+from slo.cli import main
+
+main()

@@ -1,0 +1,141 @@
+"""Argument parsing for every ``slo`` subcommand (usage errors exit 3, not argparse's 2)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, NoReturn
+
+EPILOG = """exit codes:
+  0 pass
+  1 fail
+  2 inconclusive
+  3 bad usage or invalid spec
+  4 data source unreachable or erroring"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(3)
+
+
+def _source_options(p: argparse.ArgumentParser) -> None:
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--prometheus-url", metavar="URL", help="read a Prometheus(-compatible) API")
+    src.add_argument(
+        "--target",
+        metavar="URL",
+        help="no Prometheus: scrape URL/metrics in-process for the window (--last)",
+    )
+    p.add_argument(
+        "--spec", metavar="FILE", help="criteria file (default: the shipped phase1.yaml)"
+    )
+    p.add_argument("--mapping", metavar="FILE", help="metric mapping for another backend")
+    p.add_argument("--profile", required=True, help="profile of the spec to judge")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds per query (default 10)")
+    p.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="extra HTTP header for Prometheus (repeatable)",
+    )
+    p.add_argument(
+        "--basic-auth-file",
+        metavar="FILE",
+        help="file holding USER:PASSWORD for Prometheus basic auth",
+    )
+    p.add_argument("--bearer-token-file", metavar="FILE", help="file holding a bearer token")
+    p.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
+    p.add_argument(
+        "--scrape-interval",
+        type=float,
+        default=1.0,
+        help="seconds between scrapes of --target (default 1)",
+    )
+
+
+def _window_options(p: argparse.ArgumentParser, *, required: bool) -> None:
+    when = p.add_argument_group("window (explicit --start/--end, or --last)")
+    when.add_argument("--start", metavar="TIME", help="ISO-8601 UTC or unix seconds")
+    when.add_argument("--end", metavar="TIME", help="ISO-8601 UTC or unix seconds")
+    when.add_argument(
+        "--last",
+        metavar="DURATION",
+        help="the last DURATION (Prometheus); with --target: sample from now for DURATION",
+    )
+    p.set_defaults(window_required=required)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from slo.cli import check, doctor, explain, lint
+
+    parser = _Parser(prog="slo", description="Judge SLO criteria against metrics.", epilog=EPILOG)
+    subs = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = subs.add_parser("check", help="judge a profile over a window", epilog=EPILOG)
+    _source_options(p)
+    _window_options(p, required=True)
+    p.add_argument("--baseline", metavar="REPORT", help="pinned baseline report.json")
+    p.add_argument("--baseline-start", metavar="TIME", help="baseline window start")
+    p.add_argument("--baseline-end", metavar="TIME", help="baseline window end")
+    p.add_argument(
+        "--baseline-offset",
+        metavar="DURATION",
+        help="baseline = the same window DURATION earlier (e.g. 7d)",
+    )
+    p.add_argument("--locust-stats", metavar="FILE", help="saved Locust stats (client SLIs)")
+    p.add_argument(
+        "--attest",
+        action="append",
+        default=[],
+        metavar="ID=pass|fail",
+        help="record a manual attestation (repeatable)",
+    )
+    p.add_argument(
+        "--report-dir",
+        metavar="DIR",
+        default="reports-out",
+        help="where report.json goes (default reports-out)",
+    )
+    p.set_defaults(handler=check.run)
+
+    p = subs.add_parser(
+        "rejudge", help="judge a past report.json again against a spec", epilog=EPILOG
+    )
+    p.add_argument("report", metavar="REPORT", help="a report.json written by slo check")
+    p.add_argument("--spec", metavar="FILE", help="criteria file (default: the shipped one)")
+    p.add_argument("--mapping", metavar="FILE")
+    p.add_argument(
+        "--report-dir",
+        metavar="DIR",
+        default="reports-out",
+        help="where the new report.json goes (default reports-out)",
+    )
+    p.set_defaults(handler=check.run_rejudge)
+
+    p = subs.add_parser("lint", help="validate a spec file", epilog=EPILOG)
+    p.add_argument("spec", metavar="SPEC", help="criteria file")
+    p.add_argument("--mapping", metavar="FILE", help="also validate a mapping file")
+    p.set_defaults(handler=lint.run)
+
+    p = subs.add_parser("explain", help="print every resolved query (no server)", epilog=EPILOG)
+    p.add_argument("--profile", required=True)
+    p.add_argument("--spec", metavar="FILE")
+    p.add_argument("--mapping", metavar="FILE")
+    p.add_argument("--window", default="10m", help="window to render queries for (default 10m)")
+    p.set_defaults(handler=explain.run)
+
+    p = subs.add_parser(
+        "doctor", help="check a live source has every metric the profile reads", epilog=EPILOG
+    )
+    _source_options(p)
+    _window_options(p, required=False)
+    p.set_defaults(handler=doctor.run)
+    return parser

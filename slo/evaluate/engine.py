@@ -1,0 +1,223 @@
+"""``evaluate``: judge every objective of a profile over a window and build the ``Report``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from reports.model import (
+    ClientSummary,
+    ObjectiveResult,
+    RawSeries,
+    Report,
+    ReportWindow,
+    SliceResult,
+    Verdict,
+)
+from slo.errors import UsageError
+from slo.evaluate.judge import Outcome, judge_baseline, judge_threshold
+from slo.evaluate.sources import MetricSource
+from slo.evaluate.sustained import judge_slices, too_short
+from slo.evaluate.window import Window
+from slo.metrics import HTTP_REQUESTS, LABEL_PATH
+from slo.slis import AGGREGATED, ClientDef, ClientStats, Measurement, RawResult, build_sli
+from slo.slis.counters import RatioDef
+from slo.spec.mapping import Resolver
+from slo.spec.models import Attestation, Objective, Selector, Spec
+from slo.timeutil import format_duration, to_datetime
+
+EXIT_CODES: dict[Verdict, int] = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.INCONCLUSIVE: 2}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evaluation:
+    """Everything one evaluation needs, built once at the edge and passed in."""
+
+    spec: Spec
+    spec_label: str
+    profile: str
+    window: Window
+    resolver: Resolver = field(default_factory=Resolver)
+    source: MetricSource | None = None
+    client: ClientStats | None = None
+    baseline: Report | None = None
+    baseline_label: str | None = None
+    baseline_window: Window | None = None
+    attestations: Mapping[str, bool] = field(default_factory=dict)
+    target: str = ""
+
+
+def overall(results: list[ObjectiveResult]) -> Verdict:
+    """DESIGN: fail if a gating objective fails, else inconclusive if one is, else pass."""
+    gating = [r.verdict for r in results if r.gating]
+    if Verdict.FAIL in gating:
+        return Verdict.FAIL
+    if Verdict.INCONCLUSIVE in gating:
+        return Verdict.INCONCLUSIVE
+    return Verdict.PASS
+
+
+def evaluate(job: Evaluation) -> Report:
+    """Judge ``job.profile`` of ``job.spec`` over ``job.window``."""
+    profile = job.spec.profiles.get(job.profile)
+    if profile is None:
+        known = ", ".join(sorted(job.spec.profiles))
+        raise UsageError(f"{job.spec_label}: no profile {job.profile!r} (known: {known})")
+    disagreement, client = _client_check(job, profile.client_server_tolerance)
+    results = [_objective(job, o, disagreement) for o in profile.objectives]
+    results += [_attestation(a, job.attestations) for a in profile.attestations]
+    verdict = overall(results)
+    return Report(
+        verdict=verdict,
+        exit_code=EXIT_CODES[verdict],
+        profile=job.profile,
+        spec=job.spec_label,
+        source=job.source.description if job.source else "client statistics only",
+        target=job.target,
+        window=ReportWindow(start=to_datetime(job.window.start), end=to_datetime(job.window.end)),
+        objectives=results,
+        client=client,
+        baseline=job.baseline_label,
+        generated_at=to_datetime(time.time()),
+    )
+
+
+def _raw(raw: RawResult) -> dict[str, list[RawSeries]]:
+    return {k: [RawSeries(labels=dict(s.labels), value=s.value) for s in v] for k, v in raw.items()}
+
+
+def _display(queries: Mapping[str, str]) -> str:
+    if len(queries) == 1:
+        return next(iter(queries.values()))
+    return "; ".join(f"{name} = {q}" for name, q in queries.items())
+
+
+def _objective(job: Evaluation, o: Objective, disagreement: str | None) -> ObjectiveResult:
+    sli = build_sli(o.sli, job.resolver)
+    raw: RawResult = {}
+    slices: list[SliceResult] = []
+    baseline_value: float | None = None
+    if isinstance(sli, ClientDef):
+        queries = {"client": sli.describe()}
+        m = sli.measure(job.client)
+        outcome = judge_threshold(o, m)
+    else:
+        window = job.window
+        queries = sli.queries(window=format_duration(window.duration), at=window.end)
+        short = too_short(o, window) if o.sustained else None
+        if job.source is None:
+            m = Measurement(value=None, missing=("a metric source (--prometheus-url or --target)",))
+            outcome = short or judge_threshold(o, m)
+        elif short is not None:
+            m, outcome = Measurement(value=None), short
+        else:
+            raw, queries = job.source.fetch(sli, window.start, window.end)
+            m = sli.measure(raw, duration=window.duration)
+            if o.baseline is not None:
+                baseline_value = _baseline_value(job, o)
+                outcome = judge_baseline(o, m, baseline_value)
+            elif o.sustained is not None:
+                outcome, slices = judge_slices(o, sli, job.source, window)
+            else:
+                outcome = judge_threshold(o, m)
+            if disagreement and outcome[0] in (Verdict.PASS, Verdict.WARN, Verdict.FAIL):
+                outcome = (Verdict.INCONCLUSIVE, disagreement)
+    bounds = (m.lower, m.upper) if m.lower is not None and m.upper is not None else None
+    return ObjectiveResult(
+        id=o.id,
+        description=o.description,
+        verdict=outcome[0],
+        reason=outcome[1],
+        value=m.value,
+        threshold=o.threshold,
+        warn_threshold=o.warn,
+        comparator=o.comparator or (o.baseline.comparison if o.baseline else None),
+        unit=o.unit,
+        gating=o.gating,
+        kind=sli.kind,
+        query=_display(queries),
+        queries=dict(queries),
+        bounds=bounds,
+        requests=m.requests,
+        baseline_value=baseline_value,
+        slices=slices,
+        failing_slices=[s for s in slices if s.verdict == Verdict.FAIL],
+        raw=_raw(raw),
+    )
+
+
+def _baseline_value(job: Evaluation, o: Objective) -> float | None:
+    if job.baseline is not None:
+        try:
+            return job.baseline.objective(o.id).value
+        except KeyError:
+            return None
+    if job.baseline_window is not None and job.source is not None:
+        sli = build_sli(o.sli, job.resolver)
+        assert not isinstance(sli, ClientDef)
+        w = job.baseline_window
+        raw, _ = job.source.fetch(sli, w.start, w.end)
+        return sli.measure(raw, duration=w.duration).value
+    return None
+
+
+def _attestation(a: Attestation, recorded: Mapping[str, bool]) -> ObjectiveResult:
+    outcome: Outcome
+    if a.id not in recorded:
+        outcome = (Verdict.INCONCLUSIVE, f"unattested: record it with --attest {a.id}=pass|fail")
+    elif recorded[a.id]:
+        outcome = (Verdict.PASS, "attested pass")
+    else:
+        outcome = (Verdict.FAIL, "attested fail")
+    return ObjectiveResult(
+        id=a.id,
+        description=a.description,
+        verdict=outcome[0],
+        reason=outcome[1],
+        value=None,
+        threshold=None,
+        comparator=None,
+        unit="attestation",
+        gating=a.gating,
+        kind="attestation",
+        query="manual attestation",
+    )
+
+
+def _client_check(job: Evaluation, tolerance: float) -> tuple[str | None, ClientSummary | None]:
+    """Compare Locust's request count with the server's; a reason when they disagree."""
+    if job.client is None:
+        return None, None
+    row = job.client.rows.get(AGGREGATED)
+    summary = ClientSummary(
+        requests=None if row is None else row.requests,
+        failures=None if row is None else row.failures,
+        rps=None if row is None else row.rps,
+        mean_ms=None if row is None else row.mean_ms,
+        p95_ms=None if row is None else row.p95_ms,
+    )
+    if job.source is None or row is None:
+        return None, summary
+    # The server also counts the scrapes of its own /metrics (Prometheus, the
+    # embedded scraper), which no load generator sent: they are taken out.
+    requests = job.resolver.resolve(Selector(metric=HTTP_REQUESTS))
+    scrapes = job.resolver.resolve(Selector(metric=HTTP_REQUESTS, match={LABEL_PATH: "/metrics"}))
+    counter = RatioDef([scrapes], [requests])
+    raw, _ = job.source.fetch(counter, job.window.start, job.window.end)
+    measured = counter.measure(raw, duration=job.window.duration)
+    server = None
+    if measured.requests == 0:
+        server = 0.0  # the server counted nothing: the load went elsewhere
+    elif measured.requests is not None and measured.is_finite:
+        server = measured.requests * (1.0 - (measured.value or 0.0))
+    client_n = float(row.requests)
+    if server is None:
+        return None, summary.model_copy(update={"agreement": "server count unavailable"})
+    gap = abs(client_n - server) / max(client_n, server, 1.0)
+    text = f"client sent {client_n:g} requests, server counted {server:g} ({gap:.1%} apart)"
+    update = {"server_requests": server, "agreement": text}
+    if gap > tolerance:
+        reason = f"{text}, more than the {tolerance:.0%} tolerance"
+        return reason, summary.model_copy(update=update)
+    return None, summary.model_copy(update=update)

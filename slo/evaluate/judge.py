@@ -1,0 +1,137 @@
+"""Verdict rules: one measurement against one objective, each verdict with a one-line reason.
+
+Missing data is never a pass: no series, NaN/Inf, too few requests, or an uncertainty that
+straddles the threshold make an objective ``inconclusive`` (or ``fail`` where the spec says
+``on_missing: fail``).
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable
+from typing import Final
+
+from reports.model import Verdict
+from slo.slis.base import Measurement
+from slo.spec.models import Baseline, Objective
+
+Outcome = tuple[Verdict, str]
+
+COMPARATORS: Final[dict[str, Callable[[float, float], bool]]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+}
+
+
+_UNIT_FORMATS: Final[dict[str, Callable[[float], str]]] = {
+    "ratio": lambda v: f"{v * 100:.4g}%",
+    "seconds": lambda v: f"{v * 1000:.4g} ms",
+    "milliseconds": lambda v: f"{v:.4g} ms",
+    "requests_per_second": lambda v: f"{v:.4g} req/s",
+}
+
+
+def fmt(value: float | None, unit: str) -> str:
+    """A value as a person reads it in this unit."""
+    if value is None:
+        return "no value"
+    if not math.isfinite(value):
+        return str(value)
+    render = _UNIT_FORMATS.get(unit)
+    return render(value) if render is not None else f"{value:g}"
+
+
+def _decide_interval(lower: float, upper: float, comparator: str, threshold: float) -> bool | None:
+    """True/False when every value in (lower, upper] decides the same way, else None.
+
+    A histogram bucket ``le=T`` counts observations at or under T, so a quantile in a bucket
+    whose upper edge is the threshold satisfies ``< T``: the bucket is the precision.
+    """
+    if comparator in ("<", "<="):
+        return True if upper <= threshold else False if lower >= threshold else None
+    if comparator in (">", ">="):
+        return True if lower >= threshold else False if upper <= threshold else None
+    if lower == upper == threshold:
+        return True
+    return False if (threshold < lower or threshold > upper) else None
+
+
+def precheck(objective: Objective, m: Measurement) -> Outcome | None:
+    """The verdict when the data cannot be judged at all; None when it can."""
+    unit = objective.unit
+    if m.value is None:
+        what = ", ".join(m.missing) or "the SLI"
+        verdict = Verdict.FAIL if objective.on_missing == "fail" else Verdict.INCONCLUSIVE
+        return verdict, f"no data: {what}"
+    if not math.isfinite(m.value):
+        return Verdict.INCONCLUSIVE, f"value is {m.value}" + (f" ({m.note})" if m.note else "")
+    if m.requests is not None and m.requests < objective.min_requests:
+        return (
+            Verdict.INCONCLUSIVE,
+            f"only {m.requests:g} requests in the window, need at least {objective.min_requests}"
+            f" (value {fmt(m.value, unit)})",
+        )
+    return None
+
+
+def judge_threshold(objective: Objective, m: Measurement) -> Outcome:
+    """Judge a measurement against the objective's comparator, threshold and warn threshold."""
+    early = precheck(objective, m)
+    if early is not None:
+        return early
+    assert m.value is not None and objective.comparator is not None
+    assert objective.threshold is not None
+    cmp, thr, unit = objective.comparator, objective.threshold, objective.unit
+    value_text = fmt(m.value, unit)
+    target = f"{cmp} {fmt(thr, unit)}"
+    if m.lower is not None and m.upper is not None:
+        decided = _decide_interval(m.lower, m.upper, cmp, thr)
+        bounds = f"({fmt(m.lower, unit)}, {fmt(m.upper, unit)}]"
+        if decided is None:
+            return Verdict.INCONCLUSIVE, f"{value_text} lies in {bounds}, which straddles {target}"
+        if not decided:
+            where = " (in the +Inf bucket)" if m.in_inf_bucket else f" in {bounds}"
+            return Verdict.FAIL, f"{value_text}{where} is not {target}"
+    elif not COMPARATORS[cmp](m.value, thr):
+        note = f" ({m.note})" if m.note else ""
+        return Verdict.FAIL, f"{value_text} is not {target}{note}"
+    if objective.warn is not None and not COMPARATORS[cmp](m.value, objective.warn):
+        return (
+            Verdict.WARN,
+            f"{value_text} meets {target} but not the warn level {fmt(objective.warn, unit)}",
+        )
+    note = f"; {m.note}" if m.note else ""
+    return Verdict.PASS, f"{value_text} {target}{note}"
+
+
+def judge_baseline(objective: Objective, m: Measurement, baseline: float | None) -> Outcome:
+    """Judge a relative objective against a baseline value (skipped without one)."""
+    rule: Baseline | None = objective.baseline
+    assert rule is not None
+    if baseline is None:
+        return (
+            Verdict.SKIPPED,
+            "no baseline given (--baseline report.json or --baseline-start/--baseline-end)",
+        )
+    early = precheck(objective, m)
+    if early is not None:
+        return early
+    if not math.isfinite(baseline):
+        return Verdict.INCONCLUSIVE, f"the baseline value is {baseline}"
+    assert m.value is not None
+    current, tol, unit = m.value, rule.tolerance, objective.unit
+    if rule.comparison == "no_increase":
+        ok, words = current <= baseline + tol, "no increase"
+    elif rule.comparison == "reduced" or rule.better == "lower":
+        ok, words = (
+            current < baseline - tol,
+            "reduced" if rule.comparison == "reduced" else "improved",
+        )
+    else:
+        ok, words = current > baseline + tol, "improved"
+    text = f"{fmt(current, unit)} vs baseline {fmt(baseline, unit)} (tolerance {fmt(tol, unit)})"
+    return (Verdict.PASS if ok else Verdict.FAIL), f"{words if ok else 'not ' + words}: {text}"

@@ -1,0 +1,150 @@
+"""Prometheus (or a Prometheus-compatible backend) as a data source.
+
+Instant queries are pinned to the window's end with ``@``; per-slice checks use one range
+query per named query. Timeouts are always set; every failure becomes a ``SourceError``
+naming the URL with credentials redacted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from slo.errors import SourceError
+from slo.slis.base import RawResult, RawSample, SliDef
+from slo.sources.embedded import redact_url
+from slo.timeutil import format_duration
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrometheusConfig:
+    """How to reach Prometheus; built once at the edge (CLI) and passed in."""
+
+    url: str
+    timeout: float = 10.0
+    headers: dict[str, str] = field(default_factory=dict)
+    basic_auth: tuple[str, str] | None = None
+    bearer_token: str | None = None
+    verify_tls: bool = True
+
+    def secrets(self) -> list[str]:
+        found = list(self.headers.values())
+        if self.basic_auth is not None:
+            found.append(self.basic_auth[1])
+        if self.bearer_token:
+            found.append(self.bearer_token)
+        userinfo = urlsplit(self.url).netloc.rpartition("@")[0]
+        return [*found, *userinfo.split(":")] if userinfo else found
+
+
+def redact_text(text: str, secrets: list[str]) -> str:
+    """``text`` with each known secret (password, token, header value) replaced by ``***``."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def _client(config: PrometheusConfig) -> Any:
+    from prometheus_api_client import PrometheusConnect
+    from urllib3.util.retry import Retry
+
+    parts = urlsplit(config.url)
+    auth = config.basic_auth
+    if auth is None and parts.username is not None:  # credentials given in the URL
+        auth = (parts.username, parts.password or "")
+    clean = urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
+    headers = dict(config.headers)
+    if config.bearer_token:
+        headers["Authorization"] = f"Bearer {config.bearer_token}"
+    retry = Retry(total=2, backoff_factor=0.1, status_forcelist=(502, 503), raise_on_status=False)
+    return PrometheusConnect(
+        url=clean.rstrip("/"),
+        headers=headers or None,
+        disable_ssl=not config.verify_tls,
+        retry=retry,
+        auth=auth,
+        timeout=config.timeout,
+    )
+
+
+def _samples(result: list[dict[str, Any]]) -> list[RawSample]:
+    return [RawSample(labels=dict(r.get("metric", {})), value=float(r["value"][1])) for r in result]
+
+
+class PrometheusSource:
+    """Runs an SLI's named queries against Prometheus."""
+
+    kind = "prometheus"
+
+    def __init__(self, config: PrometheusConfig, *, client_factory: Callable[..., Any] = _client):
+        self.config = config
+        self.description = redact_url(config.url)
+        self._client = client_factory(config)
+
+    def _fail(self, query: str, exc: Exception) -> SourceError:
+        detail = redact_text(f"{type(exc).__name__}: {exc}", self.config.secrets())
+        return SourceError(f"Prometheus at {self.description} failed on {query!r}: {detail}"[:600])
+
+    def instant(self, query: str, at: float | None = None) -> list[RawSample]:
+        params: dict[str, str] = {"timeout": f"{self.config.timeout:g}s"}
+        if at is not None:
+            params["time"] = f"{at:.3f}"
+        try:
+            return _samples(self._client.custom_query(query, params=params))
+        except Exception as exc:  # the client raises requests' and its own errors
+            raise self._fail(query, exc) from None
+
+    def range(
+        self, query: str, *, start: float, end: float, step: float
+    ) -> dict[float, list[RawSample]]:
+        """Values at ``start, start+step, ... end``, grouped by evaluation time."""
+        try:
+            result = self._client.custom_query_range(
+                query,
+                start_time=datetime.fromtimestamp(start, tz=UTC),
+                end_time=datetime.fromtimestamp(end, tz=UTC),
+                step=format_duration(step),
+                params={"timeout": f"{self.config.timeout:g}s"},
+            )
+        except Exception as exc:
+            raise self._fail(query, exc) from None
+        by_time: dict[float, list[RawSample]] = {}
+        for series in result:
+            labels = dict(series.get("metric", {}))
+            for ts, value in series.get("values", []):
+                by_time.setdefault(float(ts), []).append(
+                    RawSample(labels=labels, value=float(value))
+                )
+        return by_time
+
+    def fetch(self, sli: SliDef, start: float, end: float) -> tuple[RawResult, dict[str, str]]:
+        """The SLI's raw results over [start, end] and the queries as sent."""
+        queries = sli.queries(window=format_duration(end - start), at=end)
+        return {name: self.instant(q) for name, q in queries.items()}, queries
+
+    def fetch_slices(self, sli: SliDef, ends: list[float], size: float) -> list[RawResult]:
+        """Raw results for consecutive slices of ``size`` seconds ending at ``ends``."""
+        queries = sli.queries(window=format_duration(size), at=None)
+        per_query = {
+            name: self.range(q, start=ends[0], end=ends[-1], step=size)
+            for name, q in queries.items()
+        }
+        return [{name: _nearest(found, end) for name, found in per_query.items()} for end in ends]
+
+    def series(self, selector: str, start: float, end: float) -> list[dict[str, str]]:
+        """Label sets of the series matching ``selector`` with samples in the window."""
+        window = format_duration(max(end - start, 1.0))
+        query = f"last_over_time({selector}[{window}] @ {end:.3f})"
+        return [dict(s.labels) for s in self.instant(query)]
+
+
+def _nearest(found: dict[float, list[RawSample]], ts: float) -> list[RawSample]:
+    for key, samples in found.items():
+        if math.isclose(key, ts, abs_tol=1e-3):
+            return samples
+    return []

@@ -1,0 +1,80 @@
+"""A real Prometheus loaded with the golden datasets (``promtool`` backfill)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "unit" / "slo"))
+
+from golden_data import Dataset, openmetrics
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run_prometheus(tmp: Path, datasets: dict[str, Dataset]) -> Iterator[str]:
+    """Backfill the datasets into a fresh TSDB, serve it, yield the URL, stop it."""
+    data, source = tmp / "tsdb", tmp / "golden.om"
+    source.write_text(openmetrics(datasets), encoding="utf-8")
+    subprocess.run(
+        [
+            shutil.which("promtool") or "promtool",
+            "tsdb",
+            "create-blocks-from",
+            "openmetrics",
+            str(source),
+            str(data),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    config = tmp / "prometheus.yml"
+    config.write_text("global:\n  scrape_interval: 15s\n", encoding="utf-8")
+    port = _free_port()
+    log = (tmp / "prometheus.log").open("w")
+    proc = subprocess.Popen(
+        [
+            shutil.which("prometheus") or "prometheus",
+            f"--config.file={config}",
+            f"--storage.tsdb.path={data}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--storage.tsdb.retention.time=100y",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/-/ready", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"prometheus did not start: {(tmp / 'prometheus.log').read_text()}"
+                )
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()

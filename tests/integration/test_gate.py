@@ -1,0 +1,209 @@
+"""`locust -f locustfile.py` judges its own run: real load on the reference stack.
+
+Each run is bounded (a smoke shape of 20-30 s, all on 127.0.0.1) and runs in
+its own process, as a user runs it.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from reference_app.stack import StackInfo, spawn_service
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCUST = [sys.executable, "-m", "locust", "-f", str(ROOT / "locustfile.py"), "--headless"]
+# 20 users for 30 s, the first 12 s (cache warm-up) never judged.
+HEALTHY = ["--shape", "smoke", "--peak-users", "20", "--hold", "28", "--warmup", "12"]
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    output: str
+    report: dict[str, object] | None
+
+    def verdict_of(self, objective: str) -> str:
+        assert self.report is not None, self.output[-3000:]
+        objectives = self.report["objectives"]
+        assert isinstance(objectives, list)
+        return next(o["verdict"] for o in objectives if o["id"] == objective)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run_locust(
+    host: str,
+    report_dir: Path,
+    args: Sequence[str],
+    *,
+    extra: Sequence[str] = (),
+    timeout: float = 150,
+) -> Run:
+    cmd = [
+        *LOCUST,
+        "--host",
+        host,
+        "--report-dir",
+        str(report_dir),
+        "--only-summary",
+        *args,
+        *extra,
+    ]
+    done = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT, check=False
+    )
+    path = report_dir / "report.json"
+    report = json.loads(path.read_text()) if path.exists() else None
+    return Run(code=done.returncode, output=done.stdout + done.stderr, report=report)
+
+
+@pytest.fixture(scope="module")
+def healthy_run(stack: StackInfo, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    out = tmp_path_factory.mktemp("healthy")
+    return run_locust(stack.service_url, out, [*HEALTHY, "--prometheus-url", stack.prometheus_url])
+
+
+def test_a_healthy_run_against_the_cached_stack_passes(healthy_run: Run) -> None:
+    assert healthy_run.code == 0, healthy_run.output[-3000:]
+    assert healthy_run.report is not None
+    assert healthy_run.report["verdict"] == "pass"
+    for objective in ("cache_hit_rate", "latency_p95", "primary_pool_utilization"):
+        assert healthy_run.verdict_of(objective) == "pass"
+    assert "verdict: PASS (exit 0)" in healthy_run.output
+
+
+def test_the_client_and_the_server_counted_the_same_requests(healthy_run: Run) -> None:
+    assert healthy_run.report is not None
+    client = healthy_run.report["client"]
+    assert isinstance(client, dict)
+    assert client["requests"] > 300
+    gap = abs(client["requests"] - client["server_requests"]) / client["requests"]
+    assert gap < 0.05, client
+
+
+def test_a_distributed_run_gives_the_same_verdict_as_a_local_one(
+    stack: StackInfo, healthy_run: Run, tmp_path: Path
+) -> None:
+    port = free_port()
+    master_args = [
+        "--master",
+        "--expect-workers",
+        "2",
+        "--master-bind-host",
+        "127.0.0.1",
+        "--master-bind-port",
+        str(port),
+    ]
+    worker_cmd = [
+        *LOCUST[:-1],
+        "--worker",
+        "--master-host",
+        "127.0.0.1",
+        "--master-port",
+        str(port),
+    ]
+    workers = [
+        subprocess.Popen(worker_cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(2)
+    ]
+    try:
+        run = run_locust(
+            stack.service_url,
+            tmp_path,
+            [*HEALTHY, "--prometheus-url", stack.prometheus_url],
+            extra=master_args,
+        )
+    finally:
+        for worker in workers:
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+    assert run.code == healthy_run.code == 0, run.output[-3000:]
+    assert run.report is not None and healthy_run.report is not None
+    verdicts = {o["id"]: o["verdict"] for o in run.report["objectives"]}  # type: ignore[union-attr]
+    local = {o["id"]: o["verdict"] for o in healthy_run.report["objectives"]}  # type: ignore[union-attr]
+    assert verdicts == local
+    client = run.report["client"]
+    assert (
+        isinstance(client, dict) and client["requests"] > 300
+    )  # workers' counts reached the master
+
+
+def test_the_same_run_with_caching_off_fails_on_hit_rate_and_latency(
+    stack: StackInfo, tmp_path: Path
+) -> None:
+    with spawn_service(stack, {"REDIS_URL": None}) as uncached:
+        # No Prometheus scrapes this extra service: the gate samples its /metrics itself.
+        run = run_locust(
+            uncached.url,
+            tmp_path,
+            ["--shape", "smoke", "--peak-users", "50", "--hold", "20", "--warmup", "6"],
+        )
+    assert run.code == 1, run.output[-3000:]
+    assert run.verdict_of("cache_hit_rate") == "fail"
+    assert run.verdict_of("latency_p95") == "fail"
+    assert "FAIL         cache_hit_rate" in run.output
+
+
+def test_an_unreachable_prometheus_exits_4_before_any_load(
+    stack: StackInfo, tmp_path: Path
+) -> None:
+    closed = f"http://127.0.0.1:{free_port()}"
+    run = run_locust(stack.service_url, tmp_path, ["--shape", "smoke", "--prometheus-url", closed])
+    assert run.code == 4, run.output[-3000:]
+    assert closed in run.output
+    assert "Traceback" not in run.output
+    assert "All users spawned" not in run.output
+
+
+def test_a_target_that_fails_preflight_gets_no_load_and_exits_4(tmp_path: Path) -> None:
+    dead = f"http://127.0.0.1:{free_port()}"
+    run = run_locust(dead, tmp_path, ["--shape", "smoke"])
+    assert run.code == 4, run.output[-3000:]
+    assert "preflight failed, no load sent (health:" in run.output
+    assert "All users spawned" not in run.output
+
+
+def test_load_the_servers_metrics_do_not_see_is_inconclusive(
+    stack: StackInfo, tmp_path: Path
+) -> None:
+    # Locust loads an extra service; Prometheus scrapes only the stack's own.
+    with spawn_service(stack, {}) as unseen:
+        run = run_locust(
+            unseen.url,
+            tmp_path,
+            [
+                "--shape",
+                "smoke",
+                "--peak-users",
+                "10",
+                "--hold",
+                "12",
+                "--warmup",
+                "4",
+                "--prometheus-url",
+                stack.prometheus_url,
+            ],
+        )
+    assert run.code == 2, run.output[-3000:]
+    assert run.report is not None and run.report["verdict"] == "inconclusive"
+    assert "server counted" in run.output
+
+
+def test_an_unknown_profile_is_bad_usage_exit_3(stack: StackInfo, tmp_path: Path) -> None:
+    run = run_locust(stack.service_url, tmp_path, ["--slo-profile", "nope"])
+    assert run.code == 3, run.output[-3000:]
+    assert "no profile 'nope'" in run.output

@@ -1,0 +1,65 @@
+"""Spec fixtures: every good one loads; every bad one fails for the reason in its name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from slo.errors import SpecError
+from slo.spec import load_spec
+
+SPECS = Path(__file__).parent / "specs"
+
+# bad file stem -> (document path, words the message must contain)
+BAD_REASONS = {
+    "unknown_version": ("version", "expected 'slo-harness/v1', got 'slo-harness/v9'"),
+    "missing_version": ("version", "expected 'slo-harness/v1', got nothing"),
+    "unknown_key": ("profiles.p.objectives[0].colour", "unknown key"),
+    "threshold_not_a_number": ("profiles.p.objectives[0].threshold", "got 'ninety'"),
+    "missing_threshold": ("profiles.p.objectives[0]", "expected comparator and threshold"),
+    "unknown_comparator": ("profiles.p.objectives[0].comparator", "got '=>'"),
+    "duplicate_ids": ("profiles.p", "expected unique ids, got 'cache_hit_rate' twice"),
+    "unknown_metric": ("profiles.p.objectives[0].sli.numerator[0].metric", "got 'cache_hitz'"),
+    "label_not_of_metric": ("profiles.p.objectives[0].sli.numerator[0].match", "got 'path'"),
+    "unknown_sli_kind": ("profiles.p.objectives[0].sli", "expected kind to be one of"),
+    "quantile_out_of_range": ("profiles.p.objectives[0].sli.quantile", "got 95"),
+    "bad_duration": ("profiles.p.objectives[0].sustained.min_window", "expected a duration"),
+    "unknown_unit": ("profiles.p.objectives[0].unit", "got 'percent'"),
+    "baseline_and_sustained": ("profiles.p.objectives[0]", "either a baseline or a sustained"),
+    "invalid_yaml": ("line 3, column 1", "expected valid YAML"),
+    "unit_mismatch": (
+        "profiles.p.objectives[0]",
+        "expected unit seconds for a quantile SLI, got 'milliseconds'",
+    ),
+    "invalid_regex": (
+        "profiles.p.objectives[0].sli.numerator[0].match_re.status",
+        "expected a regular expression, got '5..('",
+    ),
+    "not_a_mapping": ("", "expected a mapping with a 'version' key, got list"),
+}
+
+
+@pytest.mark.parametrize("path", sorted((SPECS / "good").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_good_spec_loads(path: Path) -> None:
+    assert load_spec(path).profiles
+
+
+def test_every_bad_spec_has_a_stated_reason() -> None:
+    assert {p.stem for p in (SPECS / "bad").glob("*.yaml")} == set(BAD_REASONS)
+
+
+@pytest.mark.parametrize("stem", sorted(BAD_REASONS))
+def test_each_bad_spec_fails_for_the_reason_in_its_name(stem: str) -> None:
+    path = SPECS / "bad" / f"{stem}.yaml"
+    where, words = BAD_REASONS[stem]
+    with pytest.raises(SpecError) as caught:
+        load_spec(path)
+    assert caught.value.file == str(path)
+    assert caught.value.path == where
+    assert words in caught.value.problem
+
+
+def test_an_unreadable_spec_file_is_a_spec_error_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(SpecError, match=r"absent\.yaml: cannot read the file"):
+        load_spec(tmp_path / "absent.yaml")
