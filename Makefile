@@ -5,14 +5,15 @@ SHELL := /bin/bash
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-APT_PACKAGES := redis-server prometheus postgresql apache2-utils wrk
+APT_PACKAGES := redis-server prometheus postgresql apache2-utils wrk chromium
 STACK_DIR ?= .stack/demo
+REPORT_DIR ?= reports-out
 PYTEST_ARGS ?=
 
-.PHONY: help bootstrap check test demo stack-up stack-down stack-status bench clean
+.PHONY: help bootstrap check test demo demo-before step3 stack-up stack-down stack-status bench clean
 
 help: ## Show this help
-	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}'
 
 bootstrap: $(STAMP) ## Install system packages (apt-get, where missing) and the project into .venv
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -36,7 +37,13 @@ check: bootstrap ## Lint (ruff), format check and type check (mypy)
 test: check ## Run the whole test suite (starts its own Redis, PostgreSQL, Prometheus)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-demo: bootstrap ## Start the reference stack, run the pre-promotion check, stop the stack
+demo: bootstrap ## Stack up, ramp load judged by the staging profile, report in reports-out/, stack down
+	$(PY) examples/demo.py --stack-dir $(STACK_DIR) --report-dir $(REPORT_DIR)
+
+demo-before: bootstrap ## The same without Redis (the guide's "before"): the gate fails it
+	$(PY) examples/demo.py --before --stack-dir $(STACK_DIR)-before --report-dir $(REPORT_DIR)/before
+
+step3: bootstrap ## Only the guide's Step 3 checks against a fresh stack (no load)
 	$(PY) -m reference_app.demo --stack-dir $(STACK_DIR)
 
 stack-up: bootstrap ## Start the reference stack in the background (see `make stack-status`)
@@ -52,4 +59,4 @@ bench: bootstrap ## Run the benchmarks in bench/ (prints figures)
 	$(PY) bench/run_all.py
 
 clean: ## Remove the virtualenv, caches and report output
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache reports-out
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache reports-out test-artifacts

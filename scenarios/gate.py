@@ -16,6 +16,7 @@ request by second and sends it to the master with the stats reports.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from pathlib import Path
 from typing import Any
@@ -165,16 +166,32 @@ class SloGate:
                 baseline=config.baseline,
                 baseline_label=config.baseline_label,
                 report_dir=config.report_dir,
+                client_p95=self._client_p95,
+                secrets=config.secrets,
             )
         except SloError as exc:
             log.error("SLO gate: %s", exc)
             return exc.exit_code
+        except Exception as exc:  # never a traceback instead of a verdict
+            log.error("SLO gate: internal error: %s: %s", type(exc).__name__, exc)
+            return 3
         _print_verdict(report, path)
         return report.exit_code
+
+    def _client_p95(self, start: float, end: float) -> float | None:
+        """Locust's P95 in milliseconds over one chart step (None: no request then)."""
+        p95 = self.recorder.window(start, end).p95_ms
+        return None if math.isnan(p95) else p95
 
 
 def _print_verdict(report: Any, path: Path) -> None:
     from slo.cli.check import print_table
 
     print_table(report)
+    client = report.client
+    if client is not None:
+        print(
+            f"client: {client.requests} requests, {client.failures} failed, "
+            f"{client.timeouts} gave up after the client timeout; {client.agreement}"
+        )
     print(f"report: {path}")

@@ -6,20 +6,27 @@ Everything here is plain code with its inputs passed in, so the gate plugin
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reports import Report, write_json
+from reports import Report
 from scenarios.recorder import ClientWindowStats, RouteStats
 from scenarios.shapes import ShapePlan
 from slo.evaluate import Evaluation, Window, evaluate
 from slo.evaluate.sources import MetricSource
+from slo.publish import publish
 from slo.slis import AGGREGATED, ClientStats
 from slo.slis.client import EndpointStats
+from slo.sources.locust_stats import stats_to_dict
 from slo.spec import Resolver, Spec
+from slo.timeseries import ClientLatency
 
-__all__ = ["RunTimes", "client_stats", "judge_run", "judged_window"]
+__all__ = ["STATS_FILE", "RunTimes", "client_stats", "judge_run", "judged_window"]
+
+STATS_FILE = "locust-stats.json"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,9 +47,15 @@ def judged_window(plan: ShapePlan, times: RunTimes, *, warmup: float | None = No
     steady_start = max(plan.steady_start, warmup or 0.0)
     planned_end = times.stopped if plan.steady_end is None else times.started + plan.steady_end
     # Whole seconds, so the client's per-second counts and the server's cover
-    # exactly the same interval.
-    start = float(math.ceil(times.started + steady_start))
-    end = float(math.floor(min(planned_end, times.stopped)))
+    # exactly the same interval: inside the phase, or, for a shape judged from
+    # its first request to its last (`ab`), around the whole run.
+    whole_run = steady_start == 0 and plan.steady_end is None
+    if whole_run:
+        start = float(math.floor(times.started))
+        end = float(math.ceil(times.stopped))
+    else:
+        start = float(math.ceil(times.started + steady_start))
+        end = float(math.floor(min(planned_end, times.stopped)))
     if end - start < 1.0:
         ran = times.stopped - times.started
         raise ValueError(
@@ -60,6 +73,7 @@ def _row(name: str, stats: RouteStats | ClientWindowStats, duration: float) -> E
         mean_ms=stats.mean_ms,
         p95_ms=None if math.isnan(stats.p95_ms) else stats.p95_ms,
         rps=stats.requests / duration if duration > 0 else math.nan,
+        timeouts=stats.timeouts,
     )
 
 
@@ -84,6 +98,8 @@ def judge_run(
     baseline: Report | None,
     baseline_label: str | None,
     report_dir: Path,
+    client_p95: ClientLatency | None = None,
+    secrets: Iterable[str] = (),
 ) -> tuple[Report, Path]:
     """Evaluate the profile over the window and write the reports; the report and its path."""
     report = evaluate(
@@ -100,4 +116,17 @@ def judge_run(
             target=target,
         )
     )
-    return report, write_json(report, report_dir)
+    report, paths = publish(
+        report,
+        report_dir,
+        source=source,
+        window=window,
+        resolver=resolver,
+        client_p95=client_p95,
+        secrets=secrets,
+    )
+    path = paths["json"]
+    # The client's view of the window, re-judgeable with `slo check --locust-stats`.
+    stats_file = report_dir / STATS_FILE
+    stats_file.write_text(json.dumps(stats_to_dict(client), indent=2) + "\n", encoding="utf-8")
+    return report, path

@@ -50,6 +50,14 @@ def add_options(parser: Any) -> None:
         help="seconds the shape holds its peak (default: the shape's own)",
     )
     group.add_argument(
+        "--time-scale",
+        type=float,
+        default=1.0,
+        env_var="LOCUST_TIME_SCALE",
+        help="multiply every duration of the shape, warm-up and judged phase included "
+        "(0.1 runs a ramp in 14 s: quick trials and the test suite)",
+    )
+    group.add_argument(
         "--slo-profile",
         default=DEFAULT_PROFILE,
         env_var="LOCUST_SLO_PROFILE",

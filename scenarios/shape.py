@@ -9,6 +9,7 @@ plan's request count has been sent, and at once when the gate aborted
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -18,14 +19,17 @@ from scenarios.shapes import ShapeParams, ShapePlan, build_plan
 
 __all__ = ["CatalogShape", "plan_from_options"]
 
+log = logging.getLogger(__name__)
+
 
 def plan_from_options(options: Any) -> ShapePlan:
-    """The plan chosen by `--shape`, `--peak-users` and `--hold` (Locust's parsed options)."""
+    """The plan chosen by `--shape`, `--peak-users`, `--hold`, `--time-scale`."""
     return build_plan(
         getattr(options, "shape", None) or "smoke",
         ShapeParams(
             peak_users=getattr(options, "peak_users", None),
             hold=getattr(options, "hold", None),
+            time_scale=getattr(options, "time_scale", None) or 1.0,
         ),
     )
 
@@ -64,8 +68,14 @@ class CatalogShape(LoadTestShape):
         stage = plan.stage_at(self.get_run_time())
         if stage is None:
             return None
-        if not stage.user_classes or self.runner is None:
+        if runner is None:
             return stage.users, stage.spawn_rate
-        by_name = self.runner.user_classes_by_name
-        classes = [by_name[name] for name in stage.user_classes if name in by_name]
-        return stage.users, stage.spawn_rate, classes
+        by_name = runner.user_classes_by_name
+        missing = [name for name in stage.user_classes if name not in by_name]
+        if missing:
+            # A locustfile that does not expose the shape's users: stop, don't idle.
+            log.error(
+                "shape %s needs user classes %s; the locustfile lacks them", plan.name, missing
+            )
+            return None
+        return stage.users, stage.spawn_rate, [by_name[name] for name in stage.user_classes]

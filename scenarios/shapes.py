@@ -9,7 +9,7 @@ whichever plan `--shape` names, so the choice is an option, not a file.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = [
     "SHAPES",
@@ -20,6 +20,10 @@ __all__ = [
 ]
 
 
+# The users of a browsing stage: people on the catalog plus one health probe.
+BROWSING = ("CatalogUser", "HealthChecker")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Stage:
     """Hold `users` users (reached at `spawn_rate` per second) for `duration` seconds."""
@@ -27,7 +31,7 @@ class Stage:
     duration: float
     users: int
     spawn_rate: float
-    user_classes: tuple[str, ...] = ()  # names; empty = every class the locustfile exposes
+    user_classes: tuple[str, ...] = BROWSING  # names of the locustfile's user classes
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,6 +81,7 @@ class ShapeParams:
 
     peak_users: int | None = None
     hold: float | None = None
+    time_scale: float = 1.0  # multiplies every duration (quick trials, the test suite)
 
 
 def _smoke(p: ShapeParams) -> ShapePlan:
@@ -181,4 +186,20 @@ def build_plan(name: str, params: ShapeParams | None = None) -> ShapePlan:
         factory = SHAPES[name]
     except KeyError:
         raise ValueError(f"unknown shape {name!r}; expected one of {', '.join(SHAPES)}") from None
-    return factory(params or ShapeParams())
+    params = params or ShapeParams()
+    if params.time_scale <= 0:
+        raise ValueError(f"time scale must be positive, got {params.time_scale:g}")
+    return _scaled(factory(params), params.time_scale)
+
+
+def _scaled(plan: ShapePlan, factor: float) -> ShapePlan:
+    if factor == 1.0:
+        return plan
+    return replace(
+        plan,
+        description=f"{plan.description} (durations x{factor:g})",
+        stages=tuple(replace(s, duration=s.duration * factor) for s in plan.stages),
+        warmup=plan.warmup * factor,
+        steady_start=plan.steady_start * factor,
+        steady_end=None if plan.steady_end is None else plan.steady_end * factor,
+    )

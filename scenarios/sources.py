@@ -90,6 +90,11 @@ class GateConfig:
     baseline_label: str | None = None
     required_metrics: tuple[str, ...] = field(default=())
 
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Credentials no report may show (the Prometheus password, token, headers)."""
+        return tuple(self.prometheus.secrets()) if self.prometheus is not None else ()
+
     def server_source(self) -> ServerSource:
         if self.prometheus is not None:
             return _Prometheus(self.prometheus)

@@ -122,7 +122,7 @@ class CatalogUser(_CatalogClientUser):
 class AbUser(_CatalogClientUser):
     """The guide's `ab -n 1000 -c 50`: the front page, no think time."""
 
-    weight = 0  # only the `ab` shape asks for this user
+    weight = 1  # the shapes pick their user classes: only `ab` asks for this one
     wait_time = constant(0)
 
     @task

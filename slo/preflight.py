@@ -129,9 +129,12 @@ def _check_metrics(client: httpx.Client, required: Collection[str]) -> Preflight
     if missing:
         detail = f"/metrics lacks {', '.join(missing)}"
         return PreflightCheck(name="metrics", status="failed", detail=detail)
-    return PreflightCheck(
-        name="metrics", status="ok", detail=f"/metrics exposes all {len(required)}"
+    detail = (
+        f"/metrics exposes all {len(required)} metrics the profile reads"
+        if required
+        else "/metrics answers (the profile reads no server metric)"
     )
+    return PreflightCheck(name="metrics", status="ok", detail=detail)
 
 
 def run_preflight(

@@ -196,6 +196,7 @@ def _client_check(job: Evaluation, tolerance: float) -> tuple[str | None, Client
         rps=None if row is None else row.rps,
         mean_ms=None if row is None else row.mean_ms,
         p95_ms=None if row is None else row.p95_ms,
+        timeouts=None if row is None else row.timeouts,
     )
     if job.source is None or row is None:
         return None, summary

@@ -70,12 +70,39 @@ def precheck(objective: Objective, m: Measurement) -> Outcome | None:
     if not math.isfinite(m.value):
         return Verdict.INCONCLUSIVE, f"value is {m.value}" + (f" ({m.note})" if m.note else "")
     if m.requests is not None and m.requests < objective.min_requests:
+        certain = _fails_whatever_comes(objective, m.value, m.requests)
+        if certain is not None:
+            return Verdict.FAIL, certain
         return (
             Verdict.INCONCLUSIVE,
             f"only {m.requests:g} requests in the window, need at least {objective.min_requests}"
             f" (value {fmt(m.value, unit)})",
         )
     return None
+
+
+def _fails_whatever_comes(objective: Objective, value: float, requests: float) -> str | None:
+    """For a ratio of counted events with too few requests: the reason it fails anyway.
+
+    Too few requests cannot prove a pass, but they can prove a fail: if the requests
+    still missing to reach ``min_requests`` all went the objective's way and the ratio
+    would still miss the threshold, more data cannot save it (78% of 37 requests timed
+    out is a fail of "< 0.1%", not an inconclusive).
+    """
+    cmp, thr, minimum = objective.comparator, objective.threshold, objective.min_requests
+    if objective.unit != "ratio" or cmp is None or thr is None or cmp == "==" or requests <= 0:
+        return None
+    events = value * requests
+    # "<": the missing requests are all good events; ">": all of them count for it.
+    missing = 0.0 if cmp in ("<", "<=") else minimum - requests
+    best = (events + missing) / minimum
+    if COMPARATORS[cmp](best, thr):
+        return None
+    return (
+        f"{fmt(value, 'ratio')} of only {requests:g} requests: even if the next "
+        f"{minimum - requests:g} all went well it would be {fmt(best, 'ratio')}, not "
+        f"{cmp} {fmt(thr, 'ratio')}"
+    )
 
 
 def judge_threshold(objective: Objective, m: Measurement) -> Outcome:

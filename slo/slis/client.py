@@ -21,6 +21,7 @@ class EndpointStats:
     mean_ms: float
     p95_ms: float | None = None
     rps: float
+    timeouts: int = 0  # requests the client gave up on (its timeout), a subset of failures
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,10 +6,12 @@ File format (JSON, ``version: slo-harness/locust-stats/v1``)::
      "start": "2026-02-03T10:00:00Z", "end": "2026-02-03T10:10:00Z",
      "stats": [{"name": "Aggregated", "method": "", "num_requests": 60000,
                 "num_failures": 0, "avg_response_time": 12.5,
-                "p95_response_time": 40.0, "total_rps": 100.0}, ...]}
+                "p95_response_time": 40.0, "total_rps": 100.0,
+                "num_timeouts": 0}, ...]}
 
 Times in ``avg_response_time``/``p95_response_time`` are milliseconds (Locust's unit);
-``start``/``end`` delimit the measured (steady-state) phase.
+``start``/``end`` delimit the measured (steady-state) phase; ``num_timeouts`` (optional,
+default 0) counts the requests the client gave up on, a subset of ``num_failures``.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def stats_from_dict(data: Mapping[str, Any], *, origin: str = "<stats>") -> Clie
                 mean_ms=float(entry["avg_response_time"]),
                 p95_ms=None if p95 is None else float(p95),
                 rps=float(entry["total_rps"]),
+                timeouts=int(entry.get("num_timeouts", 0)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise SpecError(
@@ -114,6 +117,7 @@ def stats_to_dict(stats: ClientStats) -> dict[str, Any]:
                 "avg_response_time": r.mean_ms,
                 "p95_response_time": r.p95_ms,
                 "total_rps": r.rps,
+                "num_timeouts": r.timeouts,
             }
             for r in stats.rows.values()
         ],

@@ -10,7 +10,8 @@ import json
 import socket
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -207,3 +208,65 @@ def test_an_unknown_profile_is_bad_usage_exit_3(stack: StackInfo, tmp_path: Path
     run = run_locust(stack.service_url, tmp_path, ["--slo-profile", "nope"])
     assert run.code == 3, run.output[-3000:]
     assert "no profile 'nope'" in run.output
+
+
+@contextmanager
+def offerings_locked(dsn: str) -> Iterator[None]:
+    """Hold ACCESS EXCLUSIVE on `offerings` from another process: every catalog read waits."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER, dsn], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        yield
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+
+
+LOCK_HOLDER = """
+import asyncio, sys
+import asyncpg
+async def main():
+    conn = await asyncpg.connect(sys.argv[1])
+    tx = conn.transaction(); await tx.start()
+    await conn.execute("LOCK TABLE offerings IN ACCESS EXCLUSIVE MODE")
+    print("locked", flush=True)
+    await asyncio.sleep(120)
+asyncio.run(main())
+"""
+
+
+def test_users_give_up_after_the_client_timeout_and_the_server_logs_499(
+    stack: StackInfo, tmp_path: Path
+) -> None:
+    slow = {"REDIS_URL": None, "READ_REPLICA_URL": None, "REQUEST_DEADLINE_SECONDS": "30"}
+    with spawn_service(stack, slow) as service, offerings_locked(stack.primary_dsn):
+        run = run_locust(
+            service.url,
+            tmp_path,
+            [
+                "--shape",
+                "smoke",
+                "--peak-users",
+                "5",
+                "--hold",
+                "8",
+                "--warmup",
+                "2",
+                "--client-timeout",
+                "0.5",
+                "--skip-preflight",
+            ],
+        )
+    assert run.report is not None, run.output[-3000:]
+    client = run.report["client"]
+    assert isinstance(client, dict)
+    assert client["timeouts"] > 0
+    assert run.verdict_of("timeout_error_rate") == "fail"
+    objectives = run.report["objectives"]
+    assert isinstance(objectives, list)
+    rate = next(o for o in objectives if o["id"] == "timeout_error_rate")
+    assert rate["value"] > 0.001  # the server counted the 499s
+    stats = json.loads((tmp_path / "locust-stats.json").read_text())
+    assert sum(row["num_timeouts"] for row in stats["stats"] if row["name"] == "Aggregated") > 0

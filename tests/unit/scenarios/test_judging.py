@@ -38,9 +38,9 @@ def test_a_run_stopped_before_the_steady_phase_has_nothing_to_judge() -> None:
         judged_window(build_plan("ramp"), RunTimes(started=T0, stopped=T0 + 60))
 
 
-def test_the_ab_shape_is_judged_until_the_run_stops() -> None:
-    window = judged_window(build_plan("ab"), RunTimes(started=T0, stopped=T0 + 12.9))
-    assert (window.start, window.end) == (math.ceil(T0), math.floor(T0 + 12.9))
+def test_the_ab_shape_is_judged_around_the_whole_run_however_short() -> None:
+    window = judged_window(build_plan("ab"), RunTimes(started=T0, stopped=T0 + 0.9))
+    assert (window.start, window.end) == (math.floor(T0), math.ceil(T0 + 0.9))
 
 
 def test_client_stats_have_a_row_per_route_and_an_aggregated_row() -> None:

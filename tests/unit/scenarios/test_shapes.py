@@ -60,3 +60,16 @@ def test_an_inconsistent_plan_is_rejected(change: dict[str, object], message: st
     }
     with pytest.raises(ValueError, match=message):
         ShapePlan(**{**good, **change})  # type: ignore[arg-type]
+
+
+def test_a_time_scale_shrinks_every_duration_of_a_shape() -> None:
+    full = build_plan("ramp")
+    quick = build_plan("ramp", ShapeParams(time_scale=0.1))
+    assert quick.duration == pytest.approx(full.duration * 0.1)
+    assert quick.steady_start == pytest.approx(full.steady_start * 0.1)
+    assert [s.users for s in quick.stages] == [s.users for s in full.stages]
+
+
+def test_a_non_positive_time_scale_is_rejected() -> None:
+    with pytest.raises(ValueError, match="time scale must be positive"):
+        build_plan("smoke", ShapeParams(time_scale=0))

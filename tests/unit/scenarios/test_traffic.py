@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 
 import pytest
@@ -27,11 +28,15 @@ def _stream(model: TrafficModel, n: int) -> list[str]:
 
 
 def test_the_same_seed_gives_the_same_stream() -> None:
-    assert _stream(TrafficModel(CATALOG, seed=7), 500) == _stream(TrafficModel(CATALOG, seed=7), 500)
+    assert _stream(TrafficModel(CATALOG, seed=7), 500) == _stream(
+        TrafficModel(CATALOG, seed=7), 500
+    )
 
 
 def test_different_seeds_give_different_streams() -> None:
-    assert _stream(TrafficModel(CATALOG, seed=1), 200) != _stream(TrafficModel(CATALOG, seed=2), 200)
+    assert _stream(TrafficModel(CATALOG, seed=1), 200) != _stream(
+        TrafficModel(CATALOG, seed=2), 200
+    )
 
 
 def test_the_front_page_is_the_most_common_request() -> None:
@@ -46,12 +51,14 @@ def test_the_front_page_is_the_most_common_request() -> None:
 def test_popularity_is_skewed_towards_a_hot_set() -> None:
     model = TrafficModel(CATALOG, seed=4)
     gateways = Counter(
-        r.path for r in (model.next_request() for _ in range(20_000)) if r.name == ROUTE_GATEWAY_LIST
+        r.path
+        for r in (model.next_request() for _ in range(20_000))
+        if r.name == ROUTE_GATEWAY_LIST
     )
     ranked = [n for _, n in gateways.most_common()]
     # The top 3 of 30 gateways get more traffic than the bottom 20 together.
     assert sum(ranked[:3]) > sum(ranked[-20:])
-    assert "/models?gateway=gw0&limit=10" == gateways.most_common(1)[0][0]
+    assert gateways.most_common(1)[0][0] == "/models?gateway=gw0&limit=10"
 
 
 def test_detail_paths_name_a_provider_and_a_model_from_the_catalog() -> None:
@@ -76,7 +83,7 @@ def test_an_unknown_route_in_the_mix_is_rejected() -> None:
 
 def test_zipf_weights_are_cumulative_and_decreasing_in_increment() -> None:
     cum = zipf_weights(5, exponent=1.0)
-    steps = [cum[0]] + [b - a for a, b in zip(cum, cum[1:], strict=False)]
+    steps = [cum[0]] + [b - a for a, b in itertools.pairwise(cum)]
     assert steps == pytest.approx([1.0, 0.5, 1 / 3, 0.25, 0.2])
 
 
