@@ -7,22 +7,26 @@ are kept per objective so a past run can be judged again against new thresholds.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reports.review import ReviewSection
 from reports.timeseries import TimeSeries
+from reports.verdict import Verdict
+
+__all__ = [
+    "REPORT_SCHEMA",
+    "ClientSummary",
+    "ObjectiveResult",
+    "RawSeries",
+    "Report",
+    "ReportWindow",
+    "SliceResult",
+    "Verdict",
+]
 
 REPORT_SCHEMA: Final = "slo-harness/report/v1"
-
-
-class Verdict(StrEnum):
-    PASS = "pass"  # noqa: S105 - a verdict, not a password
-    WARN = "warn"
-    FAIL = "fail"
-    INCONCLUSIVE = "inconclusive"
-    SKIPPED = "skipped"
 
 
 class _Model(BaseModel):
@@ -81,6 +85,7 @@ class ClientSummary(_Model):
     rps: float | None = None
     mean_ms: float | None = None
     p95_ms: float | None = None
+    timeouts: int | None = None
     server_requests: float | None = None
     agreement: str = ""
 
@@ -99,6 +104,7 @@ class Report(_Model):
     baseline: str | None = None
     generated_at: datetime
     timeseries: list[TimeSeries] = Field(default_factory=list)
+    review: ReviewSection | None = None  # only in reports written by ``slo review``
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, ser_json_inf_nan="strings", populate_by_name=True

@@ -29,7 +29,9 @@ from scenarios.recorder import ClientRecorder, ClientTimeoutError
 from scenarios.shape import CatalogShape, plan_from_options
 from scenarios.sources import GateConfig, ServerSource, load_gate_config
 from slo.errors import SloError
+from slo.evaluate import Window
 from slo.preflight import run_preflight
+from slo.slis import ClientStats
 
 __all__ = ["SloGate"]
 
@@ -161,7 +163,7 @@ class SloGate:
                 profile=config.profile,
                 window=window,
                 source=source,
-                client=client_stats(self.recorder.window(window.start, window.end)),
+                client=self._client(window, config.scrape_interval),
                 target=config.target,
                 baseline=config.baseline,
                 baseline_label=config.baseline_label,
@@ -177,6 +179,13 @@ class SloGate:
             return 3
         _print_verdict(report, path)
         return report.exit_code
+
+    def _client(self, window: Window, edge: float) -> ClientStats:
+        """Locust's view of the window, with the count range the scrape edges allow."""
+        inner = self.recorder.window(window.start + edge, window.end - edge).requests
+        outer = self.recorder.window(window.start - edge, window.end + edge).requests
+        stats = self.recorder.window(window.start, window.end)
+        return client_stats(stats, requests_range=(min(inner, stats.requests), outer))
 
     def _client_p95(self, start: float, end: float) -> float | None:
         """Locust's P95 in milliseconds over one chart step (None: no request then)."""

@@ -77,12 +77,14 @@ def _row(name: str, stats: RouteStats | ClientWindowStats, duration: float) -> E
     )
 
 
-def client_stats(stats: ClientWindowStats) -> ClientStats:
+def client_stats(
+    stats: ClientWindowStats, *, requests_range: tuple[int, int] | None = None
+) -> ClientStats:
     """The recorder's window in the engine's terms: one row per route plus Aggregated."""
     duration = stats.end - stats.start
     rows = {route: _row(route, r, duration) for route, r in stats.routes.items()}
     rows[AGGREGATED] = _row(AGGREGATED, stats, duration)
-    return ClientStats(start=stats.start, end=stats.end, rows=rows)
+    return ClientStats(start=stats.start, end=stats.end, rows=rows, requests_range=requests_range)
 
 
 def judge_run(

@@ -50,6 +50,13 @@ def add_options(parser: Any) -> None:
         help="seconds the shape holds its peak (default: the shape's own)",
     )
     group.add_argument(
+        "--requests",
+        type=int,
+        default=None,
+        env_var="LOCUST_REQUESTS",
+        help="request count of the ab shape (ab -n; default 1000, the guide's)",
+    )
+    group.add_argument(
         "--time-scale",
         type=float,
         default=1.0,
@@ -114,6 +121,15 @@ def add_options(parser: Any) -> None:
         env_var="LOCUST_SCRAPE_LAG",
         help="seconds to wait after the window for the last scrape to land in Prometheus "
         "(default: %(default)s; use about two scrape intervals)",
+    )
+    group.add_argument(
+        "--scrape-interval",
+        type=float,
+        default=1.0,
+        env_var="LOCUST_SCRAPE_INTERVAL",
+        help="seconds between scrapes of the target's /metrics: Prometheus's "
+        "scrape_interval for it, or the gate's own sampling without Prometheus "
+        "(default: %(default)s, the reference stack's)",
     )
     group.add_argument(
         "--client-timeout",

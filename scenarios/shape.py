@@ -30,6 +30,7 @@ def plan_from_options(options: Any) -> ShapePlan:
             peak_users=getattr(options, "peak_users", None),
             hold=getattr(options, "hold", None),
             time_scale=getattr(options, "time_scale", None) or 1.0,
+            requests=getattr(options, "requests", None),
         ),
     )
 

@@ -82,6 +82,7 @@ class ShapeParams:
     peak_users: int | None = None
     hold: float | None = None
     time_scale: float = 1.0  # multiplies every duration (quick trials, the test suite)
+    requests: int | None = None  # the ab shape's request count (ab -n)
 
 
 def _smoke(p: ShapeParams) -> ShapePlan:
@@ -99,10 +100,11 @@ def _smoke(p: ShapeParams) -> ShapePlan:
 
 def _ab(p: ShapeParams) -> ShapePlan:
     users = p.peak_users or 50
+    requests = p.requests or 1000
     return ShapePlan(
         name="ab",
         description=(
-            f"the guide's Step 4 (`ab -n 1000 -c {users}`): 1000 requests of "
+            f"the guide's Step 4 (`ab -n {requests} -c {users}`): {requests} requests of "
             f"/models?limit=10 from {users} users with no think time"
         ),
         stages=(
@@ -113,7 +115,7 @@ def _ab(p: ShapeParams) -> ShapePlan:
         warmup=0.0,
         steady_start=0.0,
         steady_end=None,
-        max_requests=1000,
+        max_requests=requests,
     )
 
 

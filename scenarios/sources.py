@@ -47,10 +47,10 @@ class _Prometheus:
 
 
 class _Embedded:
-    def __init__(self, target: str) -> None:
+    def __init__(self, target: str, *, interval: float) -> None:
         self.url = target.rstrip("/") + "/metrics"
         self.store = SampleStore()
-        self.scraper = EmbeddedScraper(self.url, self.store, interval=SCRAPE_INTERVAL)
+        self.scraper = EmbeddedScraper(self.url, self.store, interval=interval)
 
     def start(self) -> None:
         self.scraper.start()
@@ -89,6 +89,7 @@ class GateConfig:
     baseline: Report | None = None
     baseline_label: str | None = None
     required_metrics: tuple[str, ...] = field(default=())
+    scrape_interval: float = SCRAPE_INTERVAL
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -98,7 +99,7 @@ class GateConfig:
     def server_source(self) -> ServerSource:
         if self.prometheus is not None:
             return _Prometheus(self.prometheus)
-        return _Embedded(self.target)
+        return _Embedded(self.target, interval=self.scrape_interval)
 
 
 def _prometheus(options: Any) -> PrometheusConfig | None:
@@ -147,6 +148,7 @@ def load_gate_config(options: Any, *, host: str | None) -> GateConfig:
         report_dir=Path(options.report_dir),
         warmup=options.warmup,
         scrape_lag=options.scrape_lag,
+        scrape_interval=options.scrape_interval,
         prometheus=_prometheus(options),
         baseline=baseline,
         baseline_label=options.baseline,

@@ -10,6 +10,7 @@ The CLI is `python -m reference_app.stack up|down|status --dir DIR`.
 
 from __future__ import annotations
 
+from .alerts import FiringAlert, firing_alerts, rule_groups
 from .errors import (
     MissingBinaryError,
     PartFailedError,
@@ -23,6 +24,7 @@ from .service import ServiceHandle, spawn_service
 
 __all__ = [
     "PARTS",
+    "FiringAlert",
     "MissingBinaryError",
     "PartFailedError",
     "PortInUseError",
@@ -31,8 +33,10 @@ __all__ = [
     "StackInfo",
     "StackOptions",
     "StackStateError",
+    "firing_alerts",
     "load_stack",
     "redact",
+    "rule_groups",
     "spawn_service",
     "start_part",
     "start_stack",

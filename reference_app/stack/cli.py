@@ -101,6 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="how long to wait for each part to become healthy (default: 60)",
     )
+    up.add_argument(
+        "--rules",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="a Prometheus rule file to load, e.g. from `slo rules` (repeatable)",
+    )
     up.add_argument("--json", action="store_true", help="print the stack as JSON")
     down = commands.add_parser("down", help="stop exactly what `up` started in DIR")
     _add_dir(down)
@@ -166,7 +174,7 @@ def _up(args: argparse.Namespace) -> int:
         dir=args.dir, redis=not args.no_redis, replica=not args.no_replica,
         cache_ttl=args.cache_ttl, primary_pool=args.primary_pool,
         replica_pool=args.replica_pool, deadline=args.deadline, models=args.models,
-        ports=ports, part_timeout=args.timeout,
+        ports=ports, part_timeout=args.timeout, rule_files=tuple(args.rules),
     )  # fmt: skip
     began = time.monotonic()
     info = start_stack(options)

@@ -43,6 +43,7 @@ def start_stack(options: StackOptions) -> StackInfo:
     """
     stack_dir = options.dir.resolve()
     _check_unused(stack_dir)
+    _check_rule_files(options)
     parts = options.parts()
     bins = find_binaries(parts)
     user = postgres.server_user()
@@ -170,6 +171,12 @@ def _state_with_part(info: StackInfo, part: str) -> StackState:
             f"it runs {', '.join(state.options.parts())}"
         )
     return state
+
+
+def _check_rule_files(options: StackOptions) -> None:
+    for path in options.rule_files:
+        if not path.is_file():
+            raise PartFailedError(PROMETHEUS, f"rule file {path} does not exist (see `slo rules`)")
 
 
 def _check_unused(stack_dir: Path) -> None:

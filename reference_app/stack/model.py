@@ -40,6 +40,8 @@ class StackOptions:
     ports: Mapping[str, int] = field(default_factory=dict)
     #: Bound on each wait for a part to become healthy, in seconds.
     part_timeout: float = 60.0
+    #: Prometheus rule files (e.g. from `slo rules`) the stack's Prometheus loads.
+    rule_files: tuple[Path, ...] = ()
 
     def parts(self) -> tuple[str, ...]:
         """The parts this stack runs, in start order (the rollback switches drop some)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -41,6 +42,23 @@ scrape_configs:
 """
 
 
+def prometheus_config(state: StackState) -> str:
+    """prometheus.yml: both scrape jobs, and `rule_files:` when the stack was given some."""
+    config = PROMETHEUS_CONFIG.format(
+        service_job=SERVICE_JOB,
+        host=LOOPBACK,
+        service_port=state.ports[SERVICE],
+        prometheus_port=state.ports[PROMETHEUS],
+    )
+    if state.options.rule_files:
+        # JSON strings are valid YAML and quote any path safely.
+        files = "".join(
+            f"  - {json.dumps(str(path.resolve()))}\n" for path in state.options.rule_files
+        )
+        config += f"rule_files:\n{files}"
+    return config
+
+
 def redis_argv(bins: Binaries, state: StackState) -> list[str]:
     """redis-server on loopback, without persistence: a restart starts with an empty cache."""
     assert bins.redis_server is not None
@@ -57,18 +75,12 @@ def redis_argv(bins: Binaries, state: StackState) -> list[str]:
 
 
 def prometheus_argv(bins: Binaries, state: StackState) -> list[str]:
-    """Prometheus scraping the service and itself every second, with its own tsdb."""
+    """Prometheus scraping the service and itself every second (rules evaluated every
+    second too), with its own tsdb."""
     data = state.data_dir(PROMETHEUS)
     data.mkdir(parents=True, exist_ok=True)
     config = data / "prometheus.yml"
-    config.write_text(
-        PROMETHEUS_CONFIG.format(
-            service_job=SERVICE_JOB,
-            host=LOOPBACK,
-            service_port=state.ports[SERVICE],
-            prometheus_port=state.ports[PROMETHEUS],
-        )
-    )
+    config.write_text(prometheus_config(state))
     return [
         bins.prometheus,
         f"--config.file={config}",

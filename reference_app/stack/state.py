@@ -100,7 +100,11 @@ class StackState:
         document = {
             "version": STATE_VERSION,
             "dir": str(self.dir),
-            "options": {**asdict(self.options), "dir": str(self.options.dir)},
+            "options": {
+                **asdict(self.options),
+                "dir": str(self.options.dir),
+                "rule_files": [str(path) for path in self.options.rule_files],
+            },
             "ports": self.ports,
             "passwords": self.passwords,
             "pg_bindir": self.pg_bindir,
@@ -136,6 +140,7 @@ def load_state(stack_dir: Path) -> StackState:
         )
     options = dict(document["options"])
     options["dir"] = Path(options["dir"])
+    options["rule_files"] = tuple(Path(p) for p in options.get("rule_files", ()))
     return StackState(
         dir=Path(document["dir"]),
         options=StackOptions(**options),

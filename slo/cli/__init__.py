@@ -1,4 +1,5 @@
-"""The ``slo`` command: ``check``, ``lint``, ``explain``, ``doctor``.
+"""The ``slo`` command: ``check``, ``rejudge``, ``lint``, ``explain``, ``doctor``,
+``preflight``, ``review``, ``compare``, ``rules``, ``dashboard``.
 
 Exit codes (DESIGN.md): 0 pass, 1 fail, 2 inconclusive, 3 bad usage or invalid spec,
 4 data source unreachable or erroring. Errors are one line on stderr, never a traceback.

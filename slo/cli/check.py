@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from reports import Report, read_json, write_json
+from reports import Report, read_json
+from reports.render import write_all
 from slo.cli.common import duration_option, load, prometheus_config, sample_target, window_from
 from slo.errors import SpecError, UsageError
 from slo.evaluate import Evaluation, Window, evaluate
 from slo.evaluate.judge import fmt
+from slo.publish import publish
 
 
 def _attestations(items: list[str]) -> dict[str, bool]:
@@ -96,10 +98,25 @@ def run(args: argparse.Namespace) -> int:
             target=target,
         )
     )
-    path = write_json(report, Path(args.report_dir))
+    secrets = config_secrets(source)
+    report, paths = publish(
+        report,
+        Path(args.report_dir),
+        source=source,
+        window=window,
+        resolver=loaded.resolver,
+        secrets=secrets,
+    )
     print_table(report)
-    print(f"report: {path}", file=sys.stderr)
+    print(f"reports: {', '.join(str(p) for p in paths.values())}", file=sys.stderr)
     return report.exit_code
+
+
+def config_secrets(source: object) -> tuple[str, ...]:
+    """Credentials of a Prometheus source, kept out of every report."""
+    config = getattr(source, "config", None)
+    secrets = getattr(config, "secrets", None)
+    return tuple(secrets()) if callable(secrets) else ()
 
 
 def run_rejudge(args: argparse.Namespace) -> int:
@@ -111,9 +128,9 @@ def run_rejudge(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         raise SpecError(args.report, "", f"expected a report.json, got {str(exc)[:200]}") from None
     report = rejudge(past, loaded.spec, resolver=loaded.resolver)
-    path = write_json(report, Path(args.report_dir))
+    paths = write_all(report, Path(args.report_dir))
     print_table(report)
-    print(f"report: {path}", file=sys.stderr)
+    print(f"reports: {', '.join(str(p) for p in paths.values())}", file=sys.stderr)
     return report.exit_code
 
 

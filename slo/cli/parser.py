@@ -74,7 +74,16 @@ def _window_options(p: argparse.ArgumentParser, *, required: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from slo.cli import check, doctor, explain, lint
+    from slo.cli import (
+        check,
+        compare_cmd,
+        doctor,
+        explain,
+        generate,
+        lint,
+        preflight_cmd,
+        review_cmd,
+    )
 
     parser = _Parser(prog="slo", description="Judge SLO criteria against metrics.", epilog=EPILOG)
     subs = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -138,4 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
     _source_options(p)
     _window_options(p, required=False)
     p.set_defaults(handler=doctor.run)
+
+    preflight_cmd.add_parser(subs, EPILOG)
+    review_cmd.add_parser(subs, EPILOG)
+    compare_cmd.add_parser(subs, EPILOG)
+    generate.add_rules_parser(subs, epilog=EPILOG)
+    generate.add_dashboard_parser(subs, epilog=EPILOG)
     return parser

@@ -215,8 +215,18 @@ def _client_check(job: Evaluation, tolerance: float) -> tuple[str | None, Client
     client_n = float(row.requests)
     if server is None:
         return None, summary.model_copy(update={"agreement": "server count unavailable"})
-    gap = abs(client_n - server) / max(client_n, server, 1.0)
+    # Scrapes do not fall on the window's edges: the server's count may cover up to
+    # a scrape interval more or less at each end. With the client's counts for the
+    # window shrunk and grown by that much, only a gap beyond that range counts.
+    low, high = job.client.requests_range or (row.requests, row.requests)
+    nearest = min(max(server, float(low)), float(high))
+    gap = abs(nearest - server) / max(client_n, server, 1.0)
     text = f"client sent {client_n:g} requests, server counted {server:g} ({gap:.1%} apart)"
+    if (low, high) != (row.requests, row.requests):
+        text = (
+            f"client sent {client_n:g} requests ({low}-{high} with the scrape edges), "
+            f"server counted {server:g} ({gap:.1%} outside)"
+        )
     update = {"server_requests": server, "agreement": text}
     if gap > tolerance:
         reason = f"{text}, more than the {tolerance:.0%} tolerance"

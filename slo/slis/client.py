@@ -31,6 +31,9 @@ class ClientStats:
     start: float | None = None
     end: float | None = None
     rows: dict[str, EndpointStats] = field(default_factory=dict)
+    # Requests sent in the window shrunk and grown by a scrape interval at each end:
+    # the range the server's scraped count can honestly fall in (None: exactly Aggregated).
+    requests_range: tuple[int, int] | None = None
 
     @property
     def total_requests(self) -> int | None:

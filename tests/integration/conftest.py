@@ -9,11 +9,11 @@ tests fail.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from stack_dirs import new_stack_dir
 
 from reference_app.stack import StackInfo, StackOptions, start_stack, stop_stack
 
@@ -25,13 +25,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in Path(item.path).parents:
             item.add_marker(pytest.mark.integration)
-
-
-def new_stack_dir(prefix: str) -> Path:
-    """A short directory under /tmp that the `postgres` user can traverse."""
-    path = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
-    path.chmod(0o755)
-    return path
 
 
 @pytest.fixture

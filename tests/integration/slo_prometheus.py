@@ -23,16 +23,24 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def run_prometheus(tmp: Path, datasets: dict[str, Dataset]) -> Iterator[str]:
-    """Backfill the datasets into a fresh TSDB, serve it, yield the URL, stop it."""
+def run_prometheus(
+    tmp: Path, datasets: dict[str, Dataset], *, max_block_duration: str | None = None
+) -> Iterator[str]:
+    """Backfill the datasets into a fresh TSDB, serve it, yield the URL, stop it.
+
+    ``max_block_duration`` (e.g. ``"168h"``) writes days of samples as a few blocks
+    instead of one per 2 hours, which backfills a week some 20 times faster.
+    """
     data, source = tmp / "tsdb", tmp / "golden.om"
     source.write_text(openmetrics(datasets), encoding="utf-8")
+    blocks = [f"--max-block-duration={max_block_duration}"] if max_block_duration else []
     subprocess.run(
         [
             shutil.which("promtool") or "promtool",
             "tsdb",
             "create-blocks-from",
             "openmetrics",
+            *blocks,
             str(source),
             str(data),
         ],

@@ -67,3 +67,12 @@ def test_client_stats_of_an_empty_window_have_no_p95() -> None:
     stats = client_stats(ClientRecorder().window(1000, 1010))
     assert stats.rows[AGGREGATED].requests == 0
     assert stats.rows[AGGREGATED].p95_ms is None
+
+
+def test_the_client_count_range_rides_along_for_the_servers_scrape_edges() -> None:
+    recorder = ClientRecorder()
+    for second in range(10):
+        recorder.record(ts=1000 + second, route="/x", response_ms=1.0, failed=False)
+    stats = client_stats(recorder.window(1002, 1008), requests_range=(4, 8))
+    assert stats.rows[AGGREGATED].requests == 6
+    assert stats.requests_range == (4, 8)

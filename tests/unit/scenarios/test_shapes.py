@@ -73,3 +73,7 @@ def test_a_time_scale_shrinks_every_duration_of_a_shape() -> None:
 def test_a_non_positive_time_scale_is_rejected() -> None:
     with pytest.raises(ValueError, match="time scale must be positive"):
         build_plan("smoke", ShapeParams(time_scale=0))
+
+
+def test_the_ab_request_count_can_be_changed_like_ab_n() -> None:
+    assert build_plan("ab", ShapeParams(requests=20_000)).max_requests == 20_000

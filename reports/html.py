@@ -1,0 +1,150 @@
+"""``report.html``: one self-contained page a person would rather read than the numbers.
+
+A verdict banner, why it failed, the objectives table, charts of the judged window (inline
+SVG from :mod:`reports.charts`), the resolved queries and the run's metadata. Nothing is
+fetched: styles are inline, charts are inline SVG, and a Content-Security-Policy of
+``default-src 'none'`` forbids any request should a future edit add one.
+"""
+
+from __future__ import annotations
+
+from importlib import metadata as importlib_metadata
+from typing import Any, Final
+
+from reports.charts import chart_svg
+from reports.model import ObjectiveResult, Report, Verdict
+from reports.redact import redact_model
+from reports.review_view import review_view
+from reports.templating import html_environment
+from reports.text import (
+    by_severity,
+    counts,
+    duration,
+    fmt,
+    fmt_margin,
+    headline,
+    margin,
+    span,
+    target,
+    when,
+)
+from reports.timeseries import TimeSeries
+
+FILENAME: Final = "report.html"
+
+
+def _version() -> str:
+    try:
+        return importlib_metadata.version("slo-harness")
+    except importlib_metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _row(result: ObjectiveResult) -> dict[str, Any]:
+    found = margin(result)
+    return {
+        "id": result.id,
+        "description": result.description,
+        "gating": result.gating,
+        "verdict": result.verdict.value,
+        "reason": result.reason,
+        "value": "" if result.kind == "attestation" else fmt(result.value, result.unit),
+        "target": target(result),
+        "margin": fmt_margin(result),
+        "margin_class": "" if found is None else ("neg" if found < 0 else "pos"),
+        "slices": [
+            {
+                "verdict": s.verdict.value,
+                "title": f"{when(s.start)} → {when(s.end)}: {s.verdict.value}, "
+                f"{fmt(s.value, result.unit)} ({s.reason})",
+            }
+            for s in result.slices
+        ],
+    }
+
+
+def _chart(series: TimeSeries, report: Report) -> dict[str, Any]:
+    subtitle: list[str] = []
+    verdict = ""
+    if series.objective:
+        try:
+            judged = report.objective(series.objective)
+        except KeyError:
+            pass
+        else:
+            verdict = judged.verdict.value
+            value = "" if judged.value is None else f": {fmt(judged.value, judged.unit)}"
+            subtitle.append(f"{judged.id} over the whole window{value}")
+    if series.step_seconds:
+        subtitle.append(f"one point per {span(round(series.step_seconds))}")
+    return {
+        "id": series.id,
+        "title": series.title,
+        "verdict": verdict,
+        "subtitle": " · ".join(subtitle),
+        "svg": chart_svg(series) if series.has_data else None,
+        "note": series.note,
+        "query": series.query,
+    }
+
+
+def _metadata(report: Report) -> list[tuple[str, str]]:
+    found = [
+        ("verdict", f"{report.verdict.value} (exit code {report.exit_code})"),
+        ("profile", report.profile),
+        ("window", f"{when(report.window.start)} → {when(report.window.end)} ({duration(report)})"),
+        ("target", report.target or "(not recorded)"),
+        ("source", report.source),
+        ("spec", report.spec),
+        ("baseline", report.baseline or "none"),
+        ("generated", when(report.generated_at)),
+        ("report schema", report.schema_),
+        ("rendered by", f"slo-harness {_version()}"),
+    ]
+    c = report.client
+    if c is not None:
+        found.append(
+            (
+                "client (Locust)",
+                f"{c.requests} requests, {c.failures} failures, "
+                f"{'' if c.timeouts is None else f'{c.timeouts} client timeouts, '}"
+                f"{'' if c.rps is None else f'{c.rps:.4g} req/s, '}"
+                f"mean {fmt(c.mean_ms, 'milliseconds')}, P95 {fmt(c.p95_ms, 'milliseconds')}",
+            )
+        )
+        if c.agreement:
+            found.append(("client vs server", c.agreement))
+    return found
+
+
+def render_html(report: Report, *, secrets: tuple[str, ...] = ()) -> str:
+    """The HTML report (credentials in any string redacted)."""
+    report = redact_model(report, secrets)
+    rows = [_row(r) for r in by_severity(report)]
+    found = counts(report)
+    return (
+        html_environment()
+        .get_template("report.html.j2")
+        .render(
+            report=report,
+            verdict_word=report.verdict.value.upper(),
+            headline=headline(report),
+            window_start=when(report.window.start),
+            window_end=when(report.window.end),
+            duration=duration(report),
+            target=report.target or "(not recorded)",
+            counts=[(v.value, n) for v, n in found.items() if n],
+            rows=rows,
+            failed=[r for r in rows if r["verdict"] == Verdict.FAIL.value],
+            unsure=[r for r in rows if r["verdict"] == Verdict.INCONCLUSIVE.value],
+            charts=[_chart(s, report) for s in report.timeseries],
+            queries=[
+                {"id": r.id, "name": name, "query": query}
+                for r in report.objectives
+                for name, query in (r.queries or {"": r.query}).items()
+            ],
+            metadata=_metadata(report),
+            footer=f"slo-harness {_version()} · {report.schema_}",
+            review=review_view(report),
+        )
+    )

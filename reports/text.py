@@ -1,0 +1,136 @@
+"""How numbers, verdicts and margins read in every human-facing report (Markdown, HTML, JUnit).
+
+Values are formatted in their objective's unit the way ``slo``'s reasons print them
+(ratios as percentages, latency in milliseconds), so a table cell and its reason agree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import datetime
+from typing import Final
+
+from reports.model import ObjectiveResult, Report, Verdict
+
+_UNIT_FORMATS: Final[dict[str, Callable[[float], str]]] = {
+    "ratio": lambda v: f"{v * 100:.4g}%",
+    "seconds": lambda v: f"{v * 1000:.4g} ms",
+    "milliseconds": lambda v: f"{v:.4g} ms",
+    "requests_per_second": lambda v: f"{v:.4g} req/s",
+}
+# A difference between two values of a unit (percentage points for ratios).
+_DELTA_FORMATS: Final[dict[str, Callable[[float], str]]] = {
+    "ratio": lambda v: f"{v * 100:+.3g} pts",
+    "seconds": lambda v: f"{v * 1000:+.3g} ms",
+    "milliseconds": lambda v: f"{v:+.3g} ms",
+    "requests_per_second": lambda v: f"{v:+.3g} req/s",
+}
+
+SYMBOLS: Final[dict[Verdict, str]] = {
+    Verdict.PASS: "✅",
+    Verdict.WARN: "⚠️",
+    Verdict.FAIL: "❌",
+    Verdict.INCONCLUSIVE: "❔",
+    Verdict.SKIPPED: "⏭️",
+}
+# Worst first: the order in which a reader needs to see objectives.
+SEVERITY: Final[dict[Verdict, int]] = {
+    Verdict.FAIL: 0,
+    Verdict.INCONCLUSIVE: 1,
+    Verdict.WARN: 2,
+    Verdict.PASS: 3,
+    Verdict.SKIPPED: 4,
+}
+
+
+def fmt(value: float | None, unit: str) -> str:
+    """A value as a person reads it in ``unit`` (``no value`` for None)."""
+    if value is None:
+        return "no value"
+    if not math.isfinite(value):
+        return str(value)
+    render = _UNIT_FORMATS.get(unit)
+    return render(value) if render is not None else f"{value:g}"
+
+
+def fmt_delta(value: float, unit: str) -> str:
+    render = _DELTA_FORMATS.get(unit)
+    return render(value) if render is not None else f"{value:+g}"
+
+
+def target(result: ObjectiveResult) -> str:
+    """``< 200 ms``, ``no_increase vs baseline 0.2%``, or ``""`` (attestations)."""
+    if result.threshold is not None and result.comparator:
+        return f"{result.comparator} {fmt(result.threshold, result.unit)}"
+    if result.comparator and result.baseline_value is not None:
+        return f"{result.comparator} vs baseline {fmt(result.baseline_value, result.unit)}"
+    return result.comparator or ""
+
+
+def margin(result: ObjectiveResult) -> float | None:
+    """Headroom to the threshold in the objective's unit: positive passes, negative misses.
+
+    None when there is nothing to compare: a verdict other than pass, warn or fail, no
+    value, no threshold, or an ``==`` objective.
+    """
+    value, threshold = result.value, result.threshold
+    if result.verdict not in (Verdict.PASS, Verdict.WARN, Verdict.FAIL):
+        return None
+    if value is None or threshold is None or not math.isfinite(value):
+        return None
+    if result.comparator in ("<", "<="):
+        return threshold - value
+    if result.comparator in (">", ">="):
+        return value - threshold
+    return None
+
+
+def fmt_margin(result: ObjectiveResult) -> str:
+    found = margin(result)
+    return "" if found is None else fmt_delta(found, result.unit)
+
+
+def by_severity(report: Report) -> list[ObjectiveResult]:
+    """Objectives worst verdict first, gating before informing; stable otherwise."""
+    return sorted(report.objectives, key=lambda r: (SEVERITY[r.verdict], not r.gating))
+
+
+def when(moment: datetime) -> str:
+    """``2026-01-01 10:00:00 UTC`` (reports are always in UTC)."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def duration(report: Report) -> str:
+    """The window's length as ``10m``, ``2h 5m`` or ``7d``."""
+    return span(round((report.window.end - report.window.start).total_seconds()))
+
+
+def span(seconds: int) -> str:
+    """``seconds`` as ``45s``, ``10m``, ``2h 5m`` or ``7d`` (two largest units)."""
+    parts: list[str] = []
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "m"), (1, "s")):
+        if seconds >= size:
+            parts.append(f"{seconds // size}{unit}")
+            seconds %= size
+    return " ".join(parts[:2]) or "0s"
+
+
+def counts(report: Report) -> dict[Verdict, int]:
+    """How many objectives got each verdict (every verdict present, possibly 0)."""
+    found = dict.fromkeys(Verdict, 0)
+    for result in report.objectives:
+        found[result.verdict] += 1
+    return found
+
+
+def headline(report: Report) -> str:
+    """One sentence: the verdict and why, for the top of every report."""
+    gating = [r for r in report.objectives if r.gating]
+    failed = [r for r in gating if r.verdict == Verdict.FAIL]
+    unsure = [r for r in gating if r.verdict == Verdict.INCONCLUSIVE]
+    if report.verdict == Verdict.FAIL:
+        return f"{len(failed)} of {len(gating)} gating objectives failed"
+    if report.verdict == Verdict.INCONCLUSIVE:
+        return f"no gating objective failed, but {len(unsure)} of {len(gating)} could not be judged"
+    return f"all {len(gating)} gating objectives met"

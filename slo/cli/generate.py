@@ -1,0 +1,98 @@
+"""``slo rules`` and ``slo dashboard``: Prometheus rules and a Grafana dashboard from the spec.
+
+Wire into ``slo.cli.parser.build_parser``::
+
+    from slo.cli import generate
+    generate.add_rules_parser(subs)
+    generate.add_dashboard_parser(subs)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from slo.cli.common import load
+from slo.errors import UsageError
+
+
+def _options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--profile", required=True, help="profile of the spec")
+    p.add_argument(
+        "--spec", metavar="FILE", help="criteria file (default: the shipped phase1.yaml)"
+    )
+    p.add_argument("--mapping", metavar="FILE", help="metric mapping for another backend")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
+    )
+
+
+def add_rules_parser(subparsers: Any, **kwargs: Any) -> argparse.ArgumentParser:
+    """``slo rules --profile P [--spec FILE] [--mapping FILE] [-o FILE]``."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "rules",
+        help="print a Prometheus rule file: recorded SLIs, the guide's alerts, SLO alerts",
+        description="Recording rules for the profile's SLIs, the deployment guide's alerts, "
+        "an alert per gating objective, multi-window burn-rate alerts for ratio objectives and "
+        "a metric-absent alert per metric read. Check it with `promtool check rules`.",
+        **kwargs,
+    )
+    _options(p)
+    p.set_defaults(handler=run_rules)
+    return p
+
+
+def add_dashboard_parser(subparsers: Any, **kwargs: Any) -> argparse.ArgumentParser:
+    """``slo dashboard --profile P [--spec FILE] [--mapping FILE] [-o FILE]``."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "dashboard",
+        help="print a Grafana dashboard (JSON): the guide's panels and one per objective",
+        description="Grafana dashboard JSON: the guide's four panels plus one panel per "
+        "objective with its threshold drawn; the datasource is the ${datasource} variable.",
+        **kwargs,
+    )
+    _options(p)
+    p.add_argument("--window", default="5m", help="range of the panels' queries (default 5m)")
+    p.set_defaults(handler=run_dashboard)
+    return p
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    from slo.rules import build_rules
+
+    loaded = load(args)
+    rules = build_rules(loaded.spec, args.profile, loaded.resolver, origin=_origin(args))
+    _write(args.output, rules.text())
+    return 0
+
+
+def run_dashboard(args: argparse.Namespace) -> int:
+    from slo.cli.common import duration_option
+    from slo.dashboard import build_dashboard, dashboard_text
+    from slo.timeutil import format_duration
+
+    loaded = load(args)
+    window = format_duration(duration_option("--window", args.window))
+    document = build_dashboard(loaded.spec, args.profile, loaded.resolver, window=window)
+    _write(args.output, dashboard_text(document))
+    return 0
+
+
+def _origin(args: argparse.Namespace) -> str:
+    spec = Path(args.spec).name if args.spec else "the shipped phase1.yaml"
+    return f"{spec} with mapping {Path(args.mapping).name}" if args.mapping else spec
+
+
+def _write(output: str | None, text: str) -> None:
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return
+    path = Path(output)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write ({exc.strerror})") from None
+    print(f"wrote {path}", file=sys.stderr)

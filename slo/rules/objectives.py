@@ -1,0 +1,160 @@
+"""An alert per gating objective, and multi-window multi-burn-rate alerts for ratio objectives.
+
+Burn-rate alerts follow the SRE workbook (chapter 5, "Alerting on SLOs"): the error budget
+of ``cache hit rate > 90%`` is the 10% of lookups allowed to miss; a page fires when both a
+long and a short window burn it 14.4x (1h/5m) or 6x (6h/30m) faster than allowed, a ticket
+at 3x (1d/2h) or 1x (3d/6h). A tier whose threshold is a bad-event ratio of 100% or more
+can never fire and is left out (a 10% budget cannot burn 14.4x).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from slo.evaluate.judge import fmt
+from slo.rules.expressions import sli_expression
+from slo.rules.model import AlertRule
+from slo.rules.promql import number, render
+from slo.rules.recorder import Recorder, camel
+from slo.rules.runbooks import RUNBOOKS, topic_for
+from slo.slis import SliDef
+from slo.spec import Objective
+
+#: The comparison that breaks ``value <comparator> threshold``.
+VIOLATION: Final[dict[str, str]] = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!="}
+#: Go-template filters that print an alert's ``$value`` in the objective's unit.
+HUMANIZE: Final[dict[str, str]] = {
+    "ratio": "humanizePercentage",
+    "seconds": "humanizeDuration",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class BurnTier:
+    severity: Literal["page", "ticket"]
+    long: str
+    short: str
+    factor: float
+    for_: str
+
+
+TIERS: Final = (
+    BurnTier(severity="page", long="1h", short="5m", factor=14.4, for_="2m"),
+    BurnTier(severity="page", long="6h", short="30m", factor=6, for_="15m"),
+    BurnTier(severity="ticket", long="1d", short="2h", factor=3, for_="1h"),
+    BurnTier(severity="ticket", long="3d", short="6h", factor=1, for_="3h"),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ObjectiveSettings:
+    window: str = "10m"
+    for_: str = "10m"
+
+
+def _value(unit: str) -> str:
+    return "{{ $value | " + HUMANIZE.get(unit, "humanize") + " }}"
+
+
+def budget_of(objective: Objective, sli: SliDef) -> tuple[float, bool] | None:
+    """(error budget, the SLI counts good events) for burn-rate alerting, or None."""
+    if sli.kind not in ("ratio", "availability") or objective.unit != "ratio":
+        return None
+    if objective.threshold is None or objective.comparator in (None, "=="):
+        return None
+    good = objective.comparator in (">", ">=")
+    budget = 1 - objective.threshold if good else objective.threshold
+    return (budget, good) if 0 < budget < 1 else None
+
+
+def objective_alerts(
+    objective: Objective,
+    sli: SliDef,
+    recorder: Recorder,
+    labels: dict[str, str],
+    settings: ObjectiveSettings,
+) -> list[AlertRule]:
+    """The objective's threshold alert, then its burn-rate alerts."""
+    assert objective.comparator is not None and objective.threshold is not None
+    window = objective.sustained.slice if objective.sustained else settings.window
+    measured = sli_expression(sli, window)
+    series = recorder.series(objective.id, "rate", window, measured.value)
+    threshold = number(objective.threshold)
+    expr = render(
+        "violation", series=series, op=VIOLATION[objective.comparator], threshold=threshold
+    )
+    if objective.min_requests and measured.requests is not None:
+        requests = recorder.series(objective.id, "requests", window, measured.requests)
+        expr = render("guarded", alert=expr, requests=requests, min_requests=objective.min_requests)
+    burn = budget_of(objective, sli)
+    first = sli.selectors()[0]
+    runbook = RUNBOOKS[topic_for(first.logical, [v for _, _, v in first.matchers])]
+    rule = f"{objective.comparator} {fmt(objective.threshold, objective.unit)}"
+    over = f"per {window} slice" if objective.sustained else f"over {window}"
+    guard = f" with at least {objective.min_requests} events" if objective.min_requests else ""
+    alerts = [
+        AlertRule(
+            alert=f"{camel(objective.id)}ObjectiveFailing",
+            expr=expr,
+            for_="0s" if objective.sustained else settings.for_,
+            # Burn-rate alerts page for ratio objectives; a sustained criterion is a review item.
+            labels={**labels, "severity": "ticket" if burn or objective.sustained else "page"},
+            annotations={
+                "summary": f"{labels['profile']}: {objective.description} is failing",
+                "description": (
+                    f"{objective.id} is {_value(objective.unit)} {over}{guard}; the objective "
+                    f"is {rule}. `slo check --profile {labels['profile']}` judges the same "
+                    "expression over the promotion window."
+                ),
+                "runbook": runbook,
+            },
+        )
+    ]
+    if burn is None:
+        return alerts
+    budget, good = burn
+    for tier in TIERS:
+        if tier.factor * budget >= 1:
+            continue
+        bad = {
+            w: _bad(recorder.series(objective.id, "rate", w, sli_expression(sli, w).value), good)
+            for w in (tier.long, tier.short)
+        }
+        limit = {"factor": number(tier.factor), "budget": number(round(budget, 12))}
+        alerts.append(
+            AlertRule(
+                alert=f"{camel(objective.id)}ErrorBudgetBurn",
+                expr=render(
+                    "multiwindow",
+                    long=render("burn", bad=bad[tier.long], **limit),
+                    short=render("burn", bad=bad[tier.short], **limit),
+                ),
+                for_=tier.for_,
+                labels={
+                    **labels,
+                    "severity": tier.severity,
+                    "long_window": tier.long,
+                    "short_window": tier.short,
+                },
+                annotations={
+                    "summary": (
+                        f"{labels['profile']}: {objective.id} is burning its error budget "
+                        f"{number(tier.factor)}x too fast ({tier.long}/{tier.short})"
+                    ),
+                    "description": (
+                        f"{'1 - ' if good else ''}{objective.id} is {{{{ $value | "
+                        f"humanizePercentage }}}} over {tier.long} (and above the limit over "
+                        f"{tier.short}); the objective ({rule}) allows "
+                        f"{fmt(budget, 'ratio')}, this tier fires at {number(tier.factor)}x "
+                        f"that."
+                    ),
+                    "runbook": runbook,
+                },
+            )
+        )
+    return alerts
+
+
+def _bad(series: str, good: bool) -> str:
+    return render("bad_of_good", series=series) if good else series
