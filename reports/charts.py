@@ -136,7 +136,8 @@ def _draw(fig: Figure, series: TimeSeries) -> None:
     ax.set_axisbelow(True)
     plot = _plot_stacked if series.style == "stacked" else _plot_lines
     values, colours = plot(ax, series)
-    _limits(ax, series, values + [t.value for t in series.thresholds])
+    if not _log_scale(ax, series, values):
+        _limits(ax, series, values + [t.value for t in series.thresholds])
     bottom, top = ax.get_ylim()
     for threshold in series.thresholds:
         text = threshold.label or (
@@ -167,6 +168,23 @@ def _draw(fig: Figure, series: TimeSeries) -> None:
         frameon=False, fontsize=9, handlelength=1.6,
     )  # fmt: skip
     ax.margins(x=0.01)
+
+
+def _log_scale(ax: Any, series: TimeSeries, values: list[float]) -> bool:
+    """Latency far under its threshold: a log axis, so the line is not flat on the floor.
+
+    A 5 ms P95 against a 200 ms threshold on a linear axis shows nothing of the
+    latency's shape; on a log axis both the line and the threshold stay readable.
+    """
+    data = [v for v in values if math.isfinite(v) and v > 0]
+    limits = [t.value for t in series.thresholds if t.value > 0]
+    if series.unit not in ("seconds", "milliseconds") or not data or not limits:
+        return False
+    if max(data) * 8 >= min(limits):
+        return False
+    ax.set_yscale("log")
+    ax.set_ylim(min(data) / 2, max(limits) * 2)
+    return True
 
 
 def _limits(ax: Any, series: TimeSeries, values: list[float]) -> None:
