@@ -66,26 +66,18 @@ def _json_field(response: httpx.Response, key: str) -> object:
     return body.get(key) if isinstance(body, dict) else None
 
 
-def _check_health(client: httpx.Client) -> PreflightCheck:
-    response, _, error = _get(client, "/health")
+def _check_json(
+    client: httpx.Client, *, name: str, path: str, key: str, expected: str
+) -> PreflightCheck:
+    """`path` answers 200 with `{key: expected}` in its JSON body."""
+    response, _, error = _get(client, path)
     if response is None:
-        return PreflightCheck(name="health", status="failed", detail=f"/health: {error}")
-    status = _json_field(response, "status")
-    if response.status_code != 200 or status != "healthy":
-        detail = f"/health answered {response.status_code} with status={status!r}"
-        return PreflightCheck(name="health", status="failed", detail=detail)
-    return PreflightCheck(name="health", status="ok", detail='/health: {"status": "healthy"}')
-
-
-def _check_database(client: httpx.Client) -> PreflightCheck:
-    response, _, error = _get(client, "/health/database")
-    if response is None:
-        return PreflightCheck(name="database", status="failed", detail=f"/health/database: {error}")
-    database = _json_field(response, "database")
-    if response.status_code != 200 or database != "connected":
-        detail = f"/health/database answered {response.status_code} with database={database!r}"
-        return PreflightCheck(name="database", status="failed", detail=detail)
-    return PreflightCheck(name="database", status="ok", detail='/health/database: "connected"')
+        return PreflightCheck(name=name, status="failed", detail=f"{path}: {error}")
+    found = _json_field(response, key)
+    if response.status_code != 200 or found != expected:
+        detail = f"{path} answered {response.status_code} with {key}={found!r}"
+        return PreflightCheck(name=name, status="failed", detail=detail)
+    return PreflightCheck(name=name, status="ok", detail=f'{path}: "{key}": "{expected}"')
 
 
 def _check_cache(client: httpx.Client) -> PreflightCheck:
@@ -148,10 +140,18 @@ def run_preflight(
     own = client is None
     http = client or httpx.Client(base_url=target, timeout=timeout)
     try:
-        checks = [_check_health(http)]
+        checks = [
+            _check_json(http, name="health", path="/health", key="status", expected="healthy")
+        ]
         if checks[0].status == "ok":
             checks += [
-                _check_database(http),
+                _check_json(
+                    http,
+                    name="database",
+                    path="/health/database",
+                    key="database",
+                    expected="connected",
+                ),
                 _check_cache(http),
                 _check_metrics(http, required_metrics),
             ]

@@ -13,10 +13,13 @@ from collections.abc import Callable
 from typing import Final
 
 from reports.model import Verdict
+from reports.text import fmt
 from slo.slis.base import Measurement
 from slo.spec.models import Baseline, Objective
 
 Outcome = tuple[Verdict, str]
+
+__all__ = ["COMPARATORS", "Outcome", "fmt", "judge_baseline", "judge_threshold", "precheck"]
 
 COMPARATORS: Final[dict[str, Callable[[float, float], bool]]] = {
     "<": operator.lt,
@@ -25,24 +28,6 @@ COMPARATORS: Final[dict[str, Callable[[float, float], bool]]] = {
     ">=": operator.ge,
     "==": operator.eq,
 }
-
-
-_UNIT_FORMATS: Final[dict[str, Callable[[float], str]]] = {
-    "ratio": lambda v: f"{v * 100:.4g}%",
-    "seconds": lambda v: f"{v * 1000:.4g} ms",
-    "milliseconds": lambda v: f"{v:.4g} ms",
-    "requests_per_second": lambda v: f"{v:.4g} req/s",
-}
-
-
-def fmt(value: float | None, unit: str) -> str:
-    """A value as a person reads it in this unit."""
-    if value is None:
-        return "no value"
-    if not math.isfinite(value):
-        return str(value)
-    render = _UNIT_FORMATS.get(unit)
-    return render(value) if render is not None else f"{value:g}"
 
 
 def _decide_interval(lower: float, upper: float, comparator: str, threshold: float) -> bool | None:
