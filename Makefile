@@ -40,7 +40,7 @@ test: check ## Run the whole test suite (starts its own Redis, PostgreSQL, Prome
 demo: bootstrap ## Stack up, ramp load judged by the staging profile, report in reports-out/, stack down
 	$(PY) examples/demo.py --stack-dir $(STACK_DIR) --report-dir $(REPORT_DIR)
 
-demo-before: bootstrap ## The same without Redis (the guide's "before"): the gate fails it
+demo-before: bootstrap ## The same without Redis and replica (the guide's "before"): it fails
 	$(PY) examples/demo.py --before --stack-dir $(STACK_DIR)-before --report-dir $(REPORT_DIR)/before
 
 step3: bootstrap ## Only the guide's Step 3 checks against a fresh stack (no load)

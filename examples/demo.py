@@ -11,8 +11,9 @@
 
     python examples/demo.py [--stack-dir DIR] [--report-dir DIR] [--before] [--time-scale F]
 
-`--before` starts the stack without Redis (the guide's rollback switch): the
-"before" picture, which the gate fails on cache hit rate and latency.
+`--before` starts the stack without Redis and without the replica (both of the
+guide's rollback switches): the "before" picture, every read on a small primary
+pool, which the gate fails on cache hit rate, latency and pool usage.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stack-dir", type=Path, default=ROOT / ".stack" / "demo")
     parser.add_argument("--report-dir", type=Path, default=ROOT / "reports-out")
-    parser.add_argument("--before", action="store_true", help="no Redis: the guide's 'before'")
+    parser.add_argument(
+        "--before", action="store_true", help="no Redis, no replica: the guide's 'before'"
+    )
     parser.add_argument("--profile", default="staging", help="profile to judge (staging)")
     parser.add_argument("--shape", default="ramp", help="load shape (ramp)")
     parser.add_argument("--time-scale", default="1", help="shrink the shape's durations")
@@ -53,8 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if generated.returncode != 0:
         return generated.returncode
 
-    _step("starting the reference stack" + (" WITHOUT Redis (before)" if args.before else ""))
-    options = StackOptions(dir=args.stack_dir, redis=not args.before, rule_files=(rules,))
+    before = " WITHOUT Redis and the replica (before)" if args.before else ""
+    _step("starting the reference stack" + before)
+    options = StackOptions(
+        dir=args.stack_dir, redis=not args.before, replica=not args.before, rule_files=(rules,)
+    )
     try:
         info = start_stack(options)
     except StackError as exc:
