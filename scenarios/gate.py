@@ -72,6 +72,7 @@ class SloGate:
         # One line per scrape of the embedded source would drown Locust's own output.
         logging.getLogger("httpx").setLevel(logging.WARNING)
         options = environment.parsed_options
+        self.recorder.forward = _is_worker(runner)
         if _is_worker(runner) or options is None or options.no_slo_gate:
             return
         try:

@@ -118,9 +118,14 @@ def _summarise(buckets: Iterable[_Bucket]) -> _Bucket:
 
 
 class ClientRecorder:
-    """Per-second, per-route request statistics; thread- and greenlet-safe."""
+    """Per-second, per-route request statistics; thread- and greenlet-safe.
 
-    def __init__(self) -> None:
+    A worker's recorder `forward`s: it keeps only what it has not yet sent to
+    the master; the master's (or a local run's) keeps everything, for `window`.
+    """
+
+    def __init__(self, *, forward: bool = False) -> None:
+        self.forward = forward
         self._lock = threading.Lock()
         self._seconds: dict[int, dict[str, _Bucket]] = defaultdict(dict)
         self._pending: dict[int, dict[str, _Bucket]] = defaultdict(dict)
@@ -130,14 +135,14 @@ class ClientRecorder:
     ) -> None:
         second = int(ts)
         rounded = round_response_time(response_ms)
+        store = self._pending if self.forward else self._seconds
         with self._lock:
-            for store in (self._seconds, self._pending):
-                bucket = store[second].setdefault(route, _Bucket())
-                bucket.requests += 1
-                bucket.failures += int(failed)
-                bucket.timeouts += int(timeout)
-                bucket.total_ms += response_ms
-                bucket.times[rounded] += 1
+            bucket = store[second].setdefault(route, _Bucket())
+            bucket.requests += 1
+            bucket.failures += int(failed)
+            bucket.timeouts += int(timeout)
+            bucket.total_ms += response_ms
+            bucket.times[rounded] += 1
 
     def drain_pending(self) -> dict[str, dict[str, list[Any]]]:
         """What was recorded since the last call, in a msgpack-friendly form."""

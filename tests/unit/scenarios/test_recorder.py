@@ -44,7 +44,8 @@ def test_an_empty_window_has_no_requests_and_nan_latency() -> None:
 
 
 def test_workers_reports_merged_on_the_master_equal_a_local_recording() -> None:
-    local, worker_a, worker_b, master = (ClientRecorder() for _ in range(4))
+    local, master = ClientRecorder(), ClientRecorder()
+    worker_a, worker_b = ClientRecorder(forward=True), ClientRecorder(forward=True)
     _fill(local)
     _fill(worker_a)
     _fill(worker_b)
@@ -58,7 +59,7 @@ def test_workers_reports_merged_on_the_master_equal_a_local_recording() -> None:
 
 
 def test_draining_twice_sends_each_request_once() -> None:
-    recorder = ClientRecorder()
+    recorder = ClientRecorder(forward=True)
     _fill(recorder)
     assert recorder.drain_pending()
     assert recorder.drain_pending() == {}
@@ -69,3 +70,12 @@ def test_draining_twice_sends_each_request_once() -> None:
 )
 def test_response_times_are_rounded_like_locust(ms: float, rounded: int) -> None:
     assert round_response_time(ms) == rounded
+
+
+def test_a_worker_keeps_only_what_it_has_not_sent_and_a_master_nothing_to_send() -> None:
+    worker, master = ClientRecorder(forward=True), ClientRecorder()
+    _fill(worker)
+    _fill(master)
+    assert worker.window(T0, T0 + 10).requests == 0
+    assert master.drain_pending() == {}
+    assert master.window(T0, T0 + 10).requests == 100
