@@ -171,6 +171,7 @@ class SloGate:
                 report_dir=config.report_dir,
                 client_p95=self._client_p95,
                 secrets=config.secrets,
+                scrape_interval=config.scrape_interval,
             )
         except SloError as exc:
             log.error("SLO gate: %s", exc)

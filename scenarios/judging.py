@@ -22,7 +22,7 @@ from slo.slis import AGGREGATED, ClientStats
 from slo.slis.client import EndpointStats
 from slo.sources.locust_stats import stats_to_dict
 from slo.spec import Resolver, Spec
-from slo.timeseries import ClientLatency
+from slo.timeseries import ChartOptions, ClientLatency
 
 __all__ = ["STATS_FILE", "RunTimes", "client_stats", "judge_run", "judged_window"]
 
@@ -102,6 +102,7 @@ def judge_run(
     report_dir: Path,
     client_p95: ClientLatency | None = None,
     secrets: Iterable[str] = (),
+    scrape_interval: float = 1.0,
 ) -> tuple[Report, Path]:
     """Evaluate the profile over the window and write the reports; the report and its path."""
     report = evaluate(
@@ -126,6 +127,8 @@ def judge_run(
         resolver=resolver,
         client_p95=client_p95,
         secrets=secrets,
+        # increase() over one step needs a few scrapes in it.
+        chart_options=ChartOptions(min_step=max(5.0, 4 * scrape_interval)),
     )
     path = paths["json"]
     # The client's view of the window, re-judgeable with `slo check --locust-stats`.
