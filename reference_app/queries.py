@@ -19,8 +19,26 @@ __all__ = [
 
 HEALTH_SQL = "SELECT 1"
 
+# The end both list queries share: one page of the `filtered` CTE, in the
+# catalog's order, with the total row count ($2 limit, $3 offset).
+_PAGE_OF_FILTERED = """), page AS (
+    SELECT * FROM filtered
+    ORDER BY gateway_count DESC, popularity DESC, provider_models DESC, provider_slug, slug
+    LIMIT $2 OFFSET $3
+)
+SELECT t.total, page.slug, page.name, page.context_length, page.capabilities,
+       page.provider_slug, page.gateway_slug, page.gateway_count,
+       trim_scale(page.prompt_price)::text AS prompt,
+       trim_scale(page.completion_price)::text AS completion
+FROM (SELECT count(*) AS total FROM filtered) t
+LEFT JOIN page ON true
+ORDER BY page.gateway_count DESC, page.popularity DESC, page.provider_models DESC,
+         page.provider_slug, page.slug
+"""
+
 # $1 provider slug or NULL, $2 limit, $3 offset.
-LIST_MODELS_ALL_SQL = """
+LIST_MODELS_ALL_SQL = (
+    """
 WITH ranked AS (
     SELECT o.model_id, g.slug AS gateway_slug,
            o.prompt_price, o.completion_price,
@@ -45,23 +63,13 @@ WITH ranked AS (
     JOIN providers p ON p.id = m.provider_id
     JOIN provider_counts pc ON pc.provider_id = m.provider_id
     WHERE $1::text IS NULL OR p.slug = $1::text
-), page AS (
-    SELECT * FROM filtered
-    ORDER BY gateway_count DESC, popularity DESC, provider_models DESC, provider_slug, slug
-    LIMIT $2 OFFSET $3
-)
-SELECT t.total, page.slug, page.name, page.context_length, page.capabilities,
-       page.provider_slug, page.gateway_slug, page.gateway_count,
-       trim_scale(page.prompt_price)::text AS prompt,
-       trim_scale(page.completion_price)::text AS completion
-FROM (SELECT count(*) AS total FROM filtered) t
-LEFT JOIN page ON true
-ORDER BY page.gateway_count DESC, page.popularity DESC, page.provider_models DESC,
-         page.provider_slug, page.slug
 """
+    + _PAGE_OF_FILTERED
+)
 
 # $1 provider slug or NULL, $2 limit, $3 offset, $4 gateway slug: that gateway's price.
-LIST_MODELS_BY_GATEWAY_SQL = """
+LIST_MODELS_BY_GATEWAY_SQL = (
+    """
 WITH counts AS (
     SELECT o.model_id, count(*) AS gateway_count
     FROM offerings o
@@ -87,20 +95,9 @@ WITH counts AS (
     JOIN providers p ON p.id = m.provider_id
     JOIN provider_counts pc ON pc.provider_id = m.provider_id
     WHERE $1::text IS NULL OR p.slug = $1::text
-), page AS (
-    SELECT * FROM filtered
-    ORDER BY gateway_count DESC, popularity DESC, provider_models DESC, provider_slug, slug
-    LIMIT $2 OFFSET $3
-)
-SELECT t.total, page.slug, page.name, page.context_length, page.capabilities,
-       page.provider_slug, page.gateway_slug, page.gateway_count,
-       trim_scale(page.prompt_price)::text AS prompt,
-       trim_scale(page.completion_price)::text AS completion
-FROM (SELECT count(*) AS total FROM filtered) t
-LEFT JOIN page ON true
-ORDER BY page.gateway_count DESC, page.popularity DESC, page.provider_models DESC,
-         page.provider_slug, page.slug
 """
+    + _PAGE_OF_FILTERED
+)
 
 # $1 provider slug, $2 model slug: one row per available offering, cheapest first.
 MODEL_DETAIL_SQL = """
