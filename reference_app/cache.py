@@ -19,68 +19,20 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from reference_app.breaker import CircuitBreaker  # still importable from here, as it was
 from reference_app.metrics import ServiceMetrics
 
 __all__ = ["CircuitBreaker", "ResponseCache", "SingleFlight"]
 
 log = logging.getLogger(__name__)
 
-
-class CircuitBreaker:
-    """Closed -> open on failure -> one probe after a cool-down -> closed on success."""
-
-    def __init__(self, *, cooldown_min: float = 0.5, cooldown_max: float = 5.0) -> None:
-        self._cooldown_min = cooldown_min
-        self._cooldown_max = cooldown_max
-        self._cooldown = cooldown_min
-        self.opened_at: float | None = None
-        self._retry_at = 0.0
-        self._probing = False
-
-    @property
-    def is_open(self) -> bool:
-        return self.opened_at is not None
-
-    def allow(self) -> bool:
-        if self.opened_at is None:
-            return True
-        if self._probing or time.monotonic() < self._retry_at:
-            return False
-        self._probing = True
-        return True
-
-    def success(self) -> bool:
-        """Record a success; True when it ends an incident."""
-        if self.opened_at is None:
-            return False
-        self.opened_at = None
-        self._probing = False
-        self._cooldown = self._cooldown_min
-        return True
-
-    def failure(self) -> bool:
-        """Record a failure; True when it starts an incident."""
-        now = time.monotonic()
-        if self.opened_at is None:
-            self.opened_at = now
-            self._cooldown = self._cooldown_min
-            self._retry_at = now + self._cooldown
-            return True
-        if self._probing:  # the probe failed: rest longer before the next one
-            self._cooldown = min(self._cooldown * 2, self._cooldown_max)
-            self._retry_at = now + self._cooldown
-            self._probing = False
-        # Otherwise an operation already in flight when the incident began failed too.
-        return False
-
-    def abandon_probe(self) -> None:
-        self._probing = False
+_T = TypeVar("_T")
 
 
 class SingleFlight:
@@ -132,19 +84,8 @@ class ResponseCache:
 
     async def get(self, key: str, *, gateway: str) -> bytes | None:
         """The cached body, or None on a miss or when Redis cannot answer in time."""
-        body: bytes | None = None
-        if self._breaker.allow():
-            try:
-                async with asyncio.timeout(self.timeout):
-                    found = await self._client.get(key)
-                body = found if isinstance(found, bytes) else None
-            except asyncio.CancelledError:
-                self._breaker.abandon_probe()
-                raise
-            except Exception as exc:
-                self._failed("get", exc)
-            else:
-                self._succeeded()
+        found = await self._bounded("get", lambda: self._client.get(key))
+        body = found if isinstance(found, bytes) else None
         if body is None:
             self._metrics.cache_misses.labels(gateway).inc()
             log.debug("Cache MISS %s", key)
@@ -154,18 +95,27 @@ class ResponseCache:
         return body
 
     async def set(self, key: str, body: bytes) -> None:
+        await self._bounded("set", lambda: self._client.set(key, body, ex=self.ttl))
+
+    async def _bounded(self, operation: str, call: Callable[[], Awaitable[_T]]) -> _T | None:
+        """Run one Redis operation through the breaker and within ``timeout``.
+
+        None when the breaker is open or the operation failed; a failure is
+        counted and logged here, never raised, because the cache is optional.
+        """
         if not self._breaker.allow():
-            return
+            return None
         try:
             async with asyncio.timeout(self.timeout):
-                await self._client.set(key, body, ex=self.ttl)
+                result = await call()
         except asyncio.CancelledError:
             self._breaker.abandon_probe()
             raise
         except Exception as exc:
-            self._failed("set", exc)
-        else:
-            self._succeeded()
+            self._failed(operation, exc)
+            return None
+        self._succeeded()
+        return result
 
     def _failed(self, operation: str, exc: Exception) -> None:
         self._metrics.cache_errors.labels(operation).inc()

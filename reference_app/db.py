@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 import asyncpg
 
+from reference_app.breaker import CircuitBreaker
 from reference_app.metrics import ServiceMetrics
 from reference_app.pools import TrackedPool
 
@@ -50,42 +51,33 @@ class Database:
         self.replica = replica
         self._metrics = metrics
         self._command_timeout = command_timeout
-        self._replica_down_since: float | None = None
-        self._replica_retry_at = 0.0
-        self._replica_backoff = _REPLICA_BACKOFF_MIN
-        self._replica_probing = False
+        self._replica_breaker = CircuitBreaker(
+            cooldown_min=_REPLICA_BACKOFF_MIN, cooldown_max=_REPLICA_BACKOFF_MAX
+        )
         self._replica_last_error: str | None = None
 
     async def read(self, table: str, sql: str, *args: Any) -> list[asyncpg.Record]:
         """Run a catalog read: replica first, the primary if the replica fails or rests."""
         replica = self.replica
         if replica is not None:
-            if self._replica_usable():
+            if self._replica_breaker.allow():
                 rows = await self._try_replica(replica, table, sql, args)
                 if rows is not None:
                     return rows
             self._metrics.replica_queries.labels(table, "fallback_to_primary").inc()
         return await self.primary.fetch(table, sql, *args)
 
-    def _replica_usable(self) -> bool:
-        if self._replica_down_since is None:
-            return True
-        if self._replica_probing or time.monotonic() < self._replica_retry_at:
-            return False
-        self._replica_probing = True  # this query is the one probe
-        return True
-
     async def _try_replica(
         self, replica: TrackedPool, table: str, sql: str, args: Sequence[Any]
     ) -> list[asyncpg.Record] | None:
-        probing = self._replica_down_since is not None
+        # Only the one probe gets through an open breaker, so a query that began
+        # while it was open is that probe.
+        probing = self._replica_breaker.is_open
         try:
-            if not replica.is_open:
-                await replica.open(min_size=0, command_timeout=self._command_timeout)
-            rows = await replica.fetch(table, sql, *args)
+            rows = await self._fetch_replica(replica, table, sql, *args)
         except asyncio.CancelledError:
             if probing:
-                self._replica_probing = False
+                self._replica_breaker.abandon_probe()
             raise
         except Exception as exc:  # any replica failure: this query goes to the primary
             self._replica_failed(table, exc, probing=probing)
@@ -100,40 +92,34 @@ class Database:
         if isinstance(exc, _CONNECTION_ERRORS):
             self._metrics.replica_connection_errors.inc()
         self._replica_last_error = f"{type(exc).__name__}: {exc}"
-        now = time.monotonic()
-        if self._replica_down_since is None:  # a new incident
-            self._replica_down_since = now
-            self._replica_backoff = _REPLICA_BACKOFF_MIN
-            self._replica_retry_at = now + self._replica_backoff
+        # A query that was not the probe was in flight when the incident began:
+        # its failure must not lengthen the rest.
+        if self._replica_breaker.failure(probe=probing):  # a new incident
             log.error(
                 "Read replica connection failed, falling back to the primary: %s: %s",
                 type(exc).__name__,
                 exc,
             )
-        elif probing:  # the one probe failed: rest longer
-            self._replica_backoff = min(self._replica_backoff * 2, _REPLICA_BACKOFF_MAX)
-            self._replica_retry_at = now + self._replica_backoff
-            self._replica_probing = False
-        # Other failures are queries that were in flight when the incident began.
 
     def _replica_recovered(self) -> None:
-        down_for = time.monotonic() - (self._replica_down_since or time.monotonic())
+        down_for = time.monotonic() - (self._replica_breaker.opened_at or time.monotonic())
         log.info("Read replica recovered after %.1fs; catalog reads use it again", down_for)
-        self._replica_down_since = None
-        self._replica_probing = False
-        self._replica_backoff = _REPLICA_BACKOFF_MIN
+        self._replica_breaker.success()
         self._replica_last_error = None
 
     def replica_state(self) -> dict[str, Any]:
         if self.replica is None:
             return {"configured": False, "status": "disabled"}
-        if self._replica_down_since is None:
+        opened_at = self._replica_breaker.opened_at
+        if opened_at is None:
             return {"configured": True, "status": "healthy"}
         return {
             "configured": True,
             "status": "unavailable",
-            "down_for_seconds": round(time.monotonic() - self._replica_down_since, 1),
-            "retry_in_seconds": round(max(0.0, self._replica_retry_at - time.monotonic()), 1),
+            "down_for_seconds": round(time.monotonic() - opened_at, 1),
+            "retry_in_seconds": round(
+                max(0.0, self._replica_breaker.retry_at - time.monotonic()), 1
+            ),
             "last_error": self._replica_last_error,
         }
 
@@ -161,23 +147,28 @@ class Database:
             await self.replica.close()
 
     async def ping_primary(self) -> bool:
-        try:
-            await self.primary.fetch("health", "SELECT 1")
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            return False
-        return True
+        return await _answers(self.primary.fetch("health", "SELECT 1"))
 
     async def ping_replica(self) -> bool | None:
         if self.replica is None:
             return None
-        try:
-            if not self.replica.is_open:
-                await self.replica.open(min_size=0, command_timeout=self._command_timeout)
-            await self.replica.fetch("health", "SELECT 1")
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            return False
-        return True
+        return await _answers(self._fetch_replica(self.replica, "health", "SELECT 1"))
+
+    async def _fetch_replica(
+        self, replica: TrackedPool, table: str, sql: str, *args: Any
+    ) -> list[asyncpg.Record]:
+        # The replica's pool may not exist yet: it is opened lazily, on first use.
+        if not replica.is_open:
+            await replica.open(min_size=0, command_timeout=self._command_timeout)
+        return await replica.fetch(table, sql, *args)
+
+
+async def _answers(query: Awaitable[object]) -> bool:
+    """True when the query succeeds, False when it fails; cancellation still propagates."""
+    try:
+        await query
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        return False
+    return True

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 from reference_app.stack import StackError, StackInfo, StackOptions, start_stack, stop_stack
-from reference_app.stack.cli import sigterm_as_interrupt
+from reference_app.stack.cli import failure_status, sigterm_as_interrupt
 
 MODELS_PATH = "/models?limit=10"
 METRIC_PREFIXES = ("catalog_cache", "read_replica")
@@ -52,20 +52,19 @@ def _demo(stack_dir: Path) -> int:
     began = time.monotonic()
     try:
         info = start_stack(StackOptions(dir=stack_dir))
-    except StackError as exc:
-        print(f"\nerror: the stack did not start: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\ninterrupted; the launcher stopped what it had started", file=sys.stderr)
-        return 130
+    except (StackError, KeyboardInterrupt) as exc:
+        return failure_status(
+            exc,
+            error="\nerror: the stack did not start",
+            interrupted="\ninterrupted; the launcher stopped what it had started",
+        )
     try:
         print(f"Stack up in {time.monotonic() - began:.1f}s.")
         print(f"  service     {info.service_url}")
         print(f"  prometheus  {info.prometheus_url}\n")
         checks = run_checks(info)
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        return failure_status(exc, interrupted="\ninterrupted")
     except (httpx.HTTPError, ValueError) as exc:  # ValueError: a body that is not JSON
         print(f"\nerror: the service did not answer as expected: {exc!r}", file=sys.stderr)
         return 1

@@ -46,6 +46,12 @@ class ApiError(ReferenceAppError):
     status_code: ClassVar[int] = 500
     code: ClassVar[str] = "internal_error"
 
+    def __init_subclass__(cls, *, status_code: int, code: str, **kwargs: Any) -> None:
+        # Every kind of API error names its status and code where it is declared.
+        super().__init_subclass__(**kwargs)
+        cls.status_code = status_code
+        cls.code = code
+
     def __init__(self, message: str, *, parameter: str | None = None) -> None:
         super().__init__(message)
         self.message = message
@@ -58,26 +64,16 @@ class ApiError(ReferenceAppError):
         return {"error": error}
 
 
-class InvalidParameter(ApiError):
-    status_code = 400
-    code = "invalid_parameter"
+class InvalidParameter(ApiError, status_code=400, code="invalid_parameter"): ...
 
 
-class NotFound(ApiError):
-    status_code = 404
-    code = "not_found"
+class NotFound(ApiError, status_code=404, code="not_found"): ...
 
 
-class InternalError(ApiError):
-    status_code = 500
-    code = "internal_error"
+class InternalError(ApiError, status_code=500, code="internal_error"): ...
 
 
-class DatabaseUnavailable(ApiError):
-    status_code = 503
-    code = "database_unavailable"
+class DatabaseUnavailable(ApiError, status_code=503, code="database_unavailable"): ...
 
 
-class DeadlineExceeded(ApiError):
-    status_code = 504
-    code = "deadline_exceeded"
+class DeadlineExceeded(ApiError, status_code=504, code="deadline_exceeded"): ...

@@ -78,14 +78,22 @@ class ServiceMetrics:
 
     @classmethod
     def create(cls, registry: CollectorRegistry) -> ServiceMetrics:
-        # prometheus_client appends `_total` to counter names itself.
+        # Same arguments as prometheus_client's, with this registry bound.
+        def counter(name: str, documentation: str, labelnames: Iterable[str] = ()) -> Counter:
+            # prometheus_client appends `_total` to counter names itself.
+            return Counter(
+                name.removesuffix("_total"), documentation, labelnames, registry=registry
+            )
+
+        def gauge(name: str, documentation: str, labelnames: Iterable[str]) -> Gauge:
+            return Gauge(name, documentation, labelnames, registry=registry)
+
         return cls(
             registry=registry,
-            http_requests=Counter(
-                HTTP_REQUESTS_TOTAL.removesuffix("_total"),
+            http_requests=counter(
+                HTTP_REQUESTS_TOTAL,
                 "HTTP requests, including 499 (client went away) and 504 (deadline).",
                 ("method", "path", "status"),
-                registry=registry,
             ),
             http_duration=Histogram(
                 HTTP_REQUEST_DURATION_SECONDS,
@@ -94,58 +102,44 @@ class ServiceMetrics:
                 buckets=DURATION_BUCKETS,
                 registry=registry,
             ),
-            cache_hits=Counter(
-                CATALOG_CACHE_HITS_TOTAL.removesuffix("_total"),
+            cache_hits=counter(
+                CATALOG_CACHE_HITS_TOTAL,
                 "Catalog responses served from the Redis cache.",
                 ("gateway",),
-                registry=registry,
             ),
-            cache_misses=Counter(
-                CATALOG_CACHE_MISSES_TOTAL.removesuffix("_total"),
+            cache_misses=counter(
+                CATALOG_CACHE_MISSES_TOTAL,
                 "Catalog responses not found in the Redis cache.",
                 ("gateway",),
-                registry=registry,
             ),
-            cache_errors=Counter(
-                CATALOG_CACHE_ERRORS_TOTAL.removesuffix("_total"),
+            cache_errors=counter(
+                CATALOG_CACHE_ERRORS_TOTAL,
                 "Cache reads and writes that failed (Redis down, refusing or hanging).",
                 ("operation",),
-                registry=registry,
             ),
-            replica_queries=Counter(
-                READ_REPLICA_QUERIES_TOTAL.removesuffix("_total"),
+            replica_queries=counter(
+                READ_REPLICA_QUERIES_TOTAL,
                 "Catalog reads meant for the read replica, by outcome.",
                 ("table", "status"),
-                registry=registry,
             ),
-            replica_connection_errors=Counter(
-                READ_REPLICA_CONNECTION_ERRORS_TOTAL.removesuffix("_total"),
-                "Read replica connection failures.",
-                registry=registry,
+            replica_connection_errors=counter(
+                READ_REPLICA_CONNECTION_ERRORS_TOTAL, "Read replica connection failures."
             ),
-            db_queries=Counter(
-                DB_QUERIES_TOTAL.removesuffix("_total"),
-                "Database queries, by pool and table.",
-                ("client_type", "table"),
-                registry=registry,
+            db_queries=counter(
+                DB_QUERIES_TOTAL, "Database queries, by pool and table.", ("client_type", "table")
             ),
-            pool_utilization=Gauge(
+            pool_utilization=gauge(
                 CONNECTION_POOL_UTILIZATION,
                 "Connections in use divided by the pool's maximum size (0..1).",
                 ("client_type",),
-                registry=registry,
             ),
-            pool_size=Gauge(
-                CONNECTION_POOL_SIZE,
-                "Maximum connections of the pool.",
-                ("client_type",),
-                registry=registry,
+            pool_size=gauge(
+                CONNECTION_POOL_SIZE, "Maximum connections of the pool.", ("client_type",)
             ),
-            pool_busy_seconds=Counter(
-                CONNECTION_POOL_BUSY_SECONDS_TOTAL.removesuffix("_total"),
+            pool_busy_seconds=counter(
+                CONNECTION_POOL_BUSY_SECONDS_TOTAL,
                 "Sum of connection hold time in seconds, added when a connection is released.",
                 ("client_type",),
-                registry=registry,
             ),
         )
 

@@ -19,9 +19,25 @@ __all__ = [
 
 HEALTH_SQL = "SELECT 1"
 
-# The end both list queries share: one page of the `filtered` CTE, in the
-# catalog's order, with the total row count ($2 limit, $3 offset).
-_PAGE_OF_FILTERED = """), page AS (
+# The end both list queries share. It starts after their first CTE, `offered`:
+# one row per model on sale (model_id, gateway_slug, prompt_price,
+# completion_price, gateway_count). From it: models per provider, the provider
+# filter ($1), and one page in the catalog's order with the total row count
+# ($2 limit, $3 offset).
+_FILTERED_PAGE = """), provider_counts AS (
+    SELECT m.provider_id, count(*) AS provider_models
+    FROM offered c JOIN models m ON m.id = c.model_id
+    GROUP BY m.provider_id
+), filtered AS (
+    SELECT m.slug, m.name, m.context_length, m.capabilities, m.popularity,
+           p.slug AS provider_slug, c.gateway_slug, c.prompt_price, c.completion_price,
+           c.gateway_count, pc.provider_models
+    FROM offered c
+    JOIN models m ON m.id = c.model_id
+    JOIN providers p ON p.id = m.provider_id
+    JOIN provider_counts pc ON pc.provider_id = m.provider_id
+    WHERE $1::text IS NULL OR p.slug = $1::text
+), page AS (
     SELECT * FROM filtered
     ORDER BY gateway_count DESC, popularity DESC, provider_models DESC, provider_slug, slug
     LIMIT $2 OFFSET $3
@@ -36,7 +52,7 @@ ORDER BY page.gateway_count DESC, page.popularity DESC, page.provider_models DES
          page.provider_slug, page.slug
 """
 
-# $1 provider slug or NULL, $2 limit, $3 offset.
+# $1 provider slug or NULL, $2 limit, $3 offset: each model at its cheapest gateway.
 LIST_MODELS_ALL_SQL = (
     """
 WITH ranked AS (
@@ -48,23 +64,10 @@ WITH ranked AS (
     JOIN gateways g ON g.id = o.gateway_id
     WHERE o.available
     WINDOW w_model AS (PARTITION BY o.model_id)
-), cheapest AS (
+), offered AS (
     SELECT * FROM ranked WHERE pos = 1
-), provider_counts AS (
-    SELECT m.provider_id, count(*) AS provider_models
-    FROM cheapest c JOIN models m ON m.id = c.model_id
-    GROUP BY m.provider_id
-), filtered AS (
-    SELECT m.slug, m.name, m.context_length, m.capabilities, m.popularity,
-           p.slug AS provider_slug, c.gateway_slug, c.prompt_price, c.completion_price,
-           c.gateway_count, pc.provider_models
-    FROM cheapest c
-    JOIN models m ON m.id = c.model_id
-    JOIN providers p ON p.id = m.provider_id
-    JOIN provider_counts pc ON pc.provider_id = m.provider_id
-    WHERE $1::text IS NULL OR p.slug = $1::text
 """
-    + _PAGE_OF_FILTERED
+    + _FILTERED_PAGE
 )
 
 # $1 provider slug or NULL, $2 limit, $3 offset, $4 gateway slug: that gateway's price.
@@ -75,28 +78,15 @@ WITH counts AS (
     FROM offerings o
     WHERE o.available
     GROUP BY o.model_id
-), sold AS (
+), offered AS (
     SELECT o.model_id, g.slug AS gateway_slug,
-           o.prompt_price, o.completion_price
+           o.prompt_price, o.completion_price, c.gateway_count
     FROM offerings o
     JOIN gateways g ON g.id = o.gateway_id
+    JOIN counts c ON c.model_id = o.model_id
     WHERE o.available AND g.slug = $4::text
-), provider_counts AS (
-    SELECT m.provider_id, count(*) AS provider_models
-    FROM sold s JOIN models m ON m.id = s.model_id
-    GROUP BY m.provider_id
-), filtered AS (
-    SELECT m.slug, m.name, m.context_length, m.capabilities, m.popularity,
-           p.slug AS provider_slug, s.gateway_slug, s.prompt_price, s.completion_price,
-           c.gateway_count, pc.provider_models
-    FROM sold s
-    JOIN counts c ON c.model_id = s.model_id
-    JOIN models m ON m.id = s.model_id
-    JOIN providers p ON p.id = m.provider_id
-    JOIN provider_counts pc ON pc.provider_id = m.provider_id
-    WHERE $1::text IS NULL OR p.slug = $1::text
 """
-    + _PAGE_OF_FILTERED
+    + _FILTERED_PAGE
 )
 
 # $1 provider slug, $2 model slug: one row per available offering, cheapest first.

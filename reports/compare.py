@@ -2,15 +2,18 @@
 
 The guide promises 99% faster responses, 98% fewer primary database queries, 70% less
 pool usage, no more 499 timeouts and (success criteria) a hit rate above 90%. Each row
-takes its number from the report's judged objectives first (their value or raw query
-results), then from the report's charts; a figure neither report holds is ``n/a``.
-Rates are per second, so windows of different lengths compare.
+reads the report's public fields only: first the named figure ``slo`` measured over the
+window (``Report.figures``, defined by the spec's ``figures``: ``response_time``,
+``primary_db_queries``, ``pool_utilization``, ``timeouts``, ``hit_rate``), then, for a
+report written before figures existed, the mean of its chart of that figure
+(``Report.timeseries``) and, for response time, Locust's P95 (``Report.client``). A figure
+neither report holds is ``n/a``. Rates are per second, so windows of different lengths
+compare.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -63,24 +66,11 @@ class Comparison:
     rows: list[ImpactRow]
 
 
-def _seconds(report: Report) -> float:
-    return max((report.window.end - report.window.start).total_seconds(), 1e-9)
-
-
-def _value(report: Report, objective_id: str) -> float | None:
-    try:
-        value = report.objective(objective_id).value
-    except KeyError:
+def _figure_value(report: Report, name: str, unit: str) -> float | None:
+    figure = report.figures.get(name)
+    if figure is None or figure.unit != unit or figure.value is None:
         return None
-    return value if value is not None and math.isfinite(value) else None
-
-
-def _raw_total(report: Report, objective_id: str, name: str) -> float | None:
-    try:
-        found = report.objective(objective_id).raw.get(name)
-    except KeyError:
-        return None
-    return None if not found else math.fsum(s.value for s in found)
+    return figure.value if math.isfinite(figure.value) else None
 
 
 def _chart_mean(report: Report, chart_id: str, line: str) -> float | None:
@@ -91,89 +81,113 @@ def _chart_mean(report: Report, chart_id: str, line: str) -> float | None:
     return None
 
 
-def _first(*found: tuple[float | None, str]) -> tuple[float | None, str]:
-    for value, source in found:
+@dataclass(frozen=True, kw_only=True)
+class Impact:
+    """One promise of the guide: the report figure that measures it, and how it is kept.
+
+    ``id`` is both the row's id and the name of the figure it reads in ``Report.figures``
+    (used only when in ``figure_unit``); ``charts`` are ``(chart id, line)`` whose mean
+    stands in when a report has no such figure (reports written before figures existed).
+    """
+
+    id: str
+    label: str
+    unit: str  # how the row shows its figures
+    figure_unit: str
+    promise: str
+    better: Better
+    target_change: float | None = None
+    target_after: tuple[str, float] | None = None
+    charts: tuple[tuple[str, str], ...] = ()
+    client_p95: bool = False
+
+    def measure(self, report: Report) -> tuple[float | None, str]:
+        """The figure in ``report`` and where it came from (``None, ""`` when absent)."""
+        value = _figure_value(report, self.id, self.figure_unit)
         if value is not None:
-            return value, source
-    return None, ""
+            taken = report.figures[self.id].objective
+            return value, f"figure {self.id}" + (f" (objective {taken})" if taken else "")
+        for chart_id, line in self.charts:
+            value = _chart_mean(report, chart_id, line)
+            if value is not None:
+                return value, f"chart {chart_id} (mean)"
+        if self.client_p95 and report.client is not None and report.client.p95_ms is not None:
+            return report.client.p95_ms / 1000, "client P95"
+        return None, ""
 
 
-def _response_time(r: Report) -> tuple[float | None, str]:
-    client = None if r.client is None or r.client.p95_ms is None else r.client.p95_ms / 1000
-    return _first(
-        (_value(r, "latency_p95"), "objective latency_p95"),
-        (_chart_mean(r, "latency_p95", "/models P95"), "chart latency_p95 (mean)"),
-        (client, "client P95"),
-    )
-
-
-def _primary_queries(r: Report) -> tuple[float | None, str]:
-    total = _raw_total(r, "replica_query_share", "denominator_0")
-    replica = _raw_total(r, "replica_query_share", "numerator_0")
-    from_raw = None if total is None else (total - (replica or 0.0)) / _seconds(r)
-    return _first(
-        (from_raw, "objective replica_query_share (raw counts)"),
-        (_chart_mean(r, "db_queries", "primary"), "chart db_queries (mean)"),
-    )
-
-
-def _pool(r: Report) -> tuple[float | None, str]:
-    return _first(
-        (_value(r, "primary_pool_utilization"), "objective primary_pool_utilization"),
-        (_chart_mean(r, "pool_utilization", "primary"), "chart pool_utilization (mean)"),
-    )
-
-
-def _timeouts(r: Report) -> tuple[float | None, str]:
-    count = _raw_total(r, "timeout_error_rate", "numerator_0")
-    if count is None and _raw_total(r, "timeout_error_rate", "denominator_0") is not None:
-        count = 0.0  # the denominator counted requests; no 499/504 series means none
-    return _first((count, "objective timeout_error_rate (raw count)"))
-
-
-def _hit_rate(r: Report) -> tuple[float | None, str]:
-    return _first(
-        (_value(r, "cache_hit_rate"), "objective cache_hit_rate"),
-        (_chart_mean(r, "cache_hit_rate", "hit rate"), "chart cache_hit_rate (mean)"),
-    )
-
-
-Extract = Callable[[Report], tuple[float | None, str]]
-# id, label, unit, extractor, guide's promise, better, relative target, absolute target
-IMPACT: Final[
-    tuple[tuple[str, str, str, Extract, str, Better, float | None, tuple[str, float] | None], ...]
-] = (
-    ("response_time", "Response time (P95)", "seconds", _response_time,
-     "99% faster response times", "lower", -0.99, None),
-    ("primary_db_queries", "Primary database queries per second", "per_second",
-     _primary_queries, "98% reduction in primary database queries", "lower", -0.98, None),
-    ("pool_utilization", "Primary connection pool utilization", "ratio", _pool,
-     "70% reduction in connection pool usage", "lower", -0.70, None),
-    ("timeouts", "499/504 responses in the window", "count", _timeouts,
-     "Elimination of 499 timeout errors", "lower", None, ("==", 0.0)),
-    ("hit_rate", "Cache hit rate", "ratio", _hit_rate,
-     "Cache hit rate >90%", "higher", None, (">", 0.9)),
-)  # fmt: skip
+IMPACT: Final[tuple[Impact, ...]] = (
+    Impact(
+        id="response_time",
+        label="Response time (P95)",
+        unit="seconds",
+        figure_unit="seconds",
+        promise="99% faster response times",
+        better="lower",
+        target_change=-0.99,
+        charts=(("latency_p95", "/models P95"),),
+        client_p95=True,
+    ),
+    Impact(
+        id="primary_db_queries",
+        label="Primary database queries per second",
+        unit="per_second",
+        figure_unit="requests_per_second",
+        promise="98% reduction in primary database queries",
+        better="lower",
+        target_change=-0.98,
+        charts=(("db_queries", "primary"),),
+    ),
+    Impact(
+        id="pool_utilization",
+        label="Primary connection pool utilization",
+        unit="ratio",
+        figure_unit="ratio",
+        promise="70% reduction in connection pool usage",
+        better="lower",
+        target_change=-0.70,
+        charts=(("pool_utilization", "primary"),),
+    ),
+    Impact(
+        id="timeouts",
+        label="499/504 responses in the window",
+        unit="count",
+        figure_unit="count",
+        promise="Elimination of 499 timeout errors",
+        better="lower",
+        target_after=("==", 0.0),
+    ),
+    Impact(
+        id="hit_rate",
+        label="Cache hit rate",
+        unit="ratio",
+        figure_unit="ratio",
+        promise="Cache hit rate >90%",
+        better="higher",
+        target_after=(">", 0.9),
+        charts=(("cache_hit_rate", "hit rate"),),
+    ),
+)
 
 
 def compare_reports(before: Report, after: Report) -> Comparison:
     """The impact table of ``after`` against ``before``."""
     rows: list[ImpactRow] = []
-    for row_id, label, unit, extract, promise, better, relative, absolute in IMPACT:
-        before_value, before_source = extract(before)
-        after_value, after_source = extract(after)
+    for impact in IMPACT:
+        before_value, before_source = impact.measure(before)
+        after_value, after_source = impact.measure(after)
         sources = sorted({s for s in (before_source, after_source) if s})
         rows.append(
             ImpactRow(
-                id=row_id,
-                label=label,
-                unit=unit,
+                id=impact.id,
+                label=impact.label,
+                unit=impact.unit,
                 before=before_value,
                 after=after_value,
-                promise=promise,
-                better=better,
-                target_change=relative,
-                target_after=absolute,
+                promise=impact.promise,
+                better=impact.better,
+                target_change=impact.target_change,
+                target_after=impact.target_after,
                 source="; ".join(sources),
             )
         )

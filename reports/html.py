@@ -22,8 +22,8 @@ from reports.text import (
     duration,
     fmt,
     fmt_margin,
-    headline,
     margin,
+    report_context,
     span,
     target,
     when,
@@ -127,12 +127,7 @@ def render_html(report: Report, *, secrets: tuple[str, ...] = ()) -> str:
         .get_template("report.html.j2")
         .render(
             report=report,
-            verdict_word=report.verdict.value.upper(),
-            headline=headline(report),
-            window_start=when(report.window.start),
-            window_end=when(report.window.end),
-            duration=duration(report),
-            target=report.target or "(not recorded)",
+            **report_context(report),
             counts=[(v.value, n) for v, n in found.items() if n],
             rows=rows,
             failed=[r for r in rows if r["verdict"] == Verdict.FAIL.value],

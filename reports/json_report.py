@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from reports.errors import ReportFileError
 from reports.model import Report
 
 FILENAME = "report.json"
@@ -22,6 +25,26 @@ def write_json(report: Report, directory: Path) -> Path:
     return path
 
 
-def read_json(path: Path) -> Report:
-    """A report written by :func:`write_json` (used for baselines and re-judging)."""
-    return Report.model_validate_json(path.read_text(encoding="utf-8"))
+def read_json(path: str | Path, *, role: str = "") -> Report:
+    """A report written by :func:`write_json` (a baseline, a previous review, a re-judge).
+
+    A missing, unreadable or malformed file, or one of another schema, raises
+    ``ReportFileError`` naming the file (and ``role``, e.g. the option that named it).
+    """
+    try:
+        return Report.model_validate_json(Path(path).read_text(encoding="utf-8"))
+    except ValidationError as exc:  # not JSON, or not a report of this schema
+        got = _first_problem(exc)
+    except (OSError, ValueError) as exc:
+        got = str(exc)
+    wanted = f"a report.json ({role})" if role else "a report.json"
+    raise ReportFileError(str(path), f"expected {wanted}, got {got[:200]}")
+
+
+def _first_problem(exc: ValidationError) -> str:
+    """``verdict: Field required (and 8 more problems)``: one line, not pydantic's many."""
+    first = exc.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"])
+    found = f"{where}: {first['msg']}" if where else str(first["msg"])
+    more = exc.error_count() - 1
+    return f"{found} (and {more} more problems)" if more else found

@@ -16,10 +16,9 @@ from reports.templating import markdown_environment
 from reports.text import (
     SYMBOLS,
     by_severity,
-    duration,
     fmt,
     fmt_margin,
-    headline,
+    report_context,
     target,
     when,
 )
@@ -80,12 +79,7 @@ def render_markdown(report: Report, *, secrets: tuple[str, ...] = ()) -> str:
         .render(
             report=report,
             symbol=SYMBOLS[report.verdict],
-            verdict_word=report.verdict.value.upper(),
-            headline=headline(report),
-            window_start=when(report.window.start),
-            window_end=when(report.window.end),
-            duration=duration(report),
-            target=report.target or "(not recorded)",
+            **report_context(report),
             rows=rows,
             failed=[row for row in rows if row["verdict"] == Verdict.FAIL.value],
             unsure=[row for row in rows if row["verdict"] == Verdict.INCONCLUSIVE.value],

@@ -2,6 +2,12 @@
 
 ``slo`` builds it; renderers (JSON, Markdown, HTML, JUnit) only read it. Raw query results
 are kept per objective so a past run can be judged again against new thresholds.
+
+Besides the judged objectives, a report carries named ``figures``: numbers measured over
+the same window but never judged (the guide's "Expected Impact": response time, primary
+database queries per second, primary pool utilization, 499/504 count, hit rate), which
+``slo compare`` sets side by side. The spec defines them (its top-level ``figures``), so
+their names are stable whatever objectives the profile judges; see :class:`FigureResult`.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from reports.verdict import Verdict
 __all__ = [
     "REPORT_SCHEMA",
     "ClientSummary",
+    "FigureResult",
     "ObjectiveResult",
     "RawSeries",
     "Report",
@@ -77,6 +84,24 @@ class ObjectiveResult(_Model):
     raw: dict[str, list[RawSeries]] = Field(default_factory=dict)
 
 
+class FigureResult(_Model):
+    """One named figure of the window, measured but not judged (``Report.figures[name]``).
+
+    ``value`` is in ``unit`` (``seconds``, ``ratio``, ``count``, ``requests_per_second``...)
+    and None when it could not be measured (no metric source, the metric absent, no events,
+    the source erroring: ``reason`` says which); it is never NaN and never a stand-in 0.
+    ``objective`` names the judged objective whose measurement gave it, when one did (same
+    SLI over the same window), instead of a query of its own.
+    """
+
+    description: str
+    value: float | None
+    unit: str
+    query: str = ""
+    objective: str | None = None
+    reason: str = ""
+
+
 class ClientSummary(_Model):
     """The load generator's view, and whether the server counted the same load."""
 
@@ -105,6 +130,9 @@ class Report(_Model):
     generated_at: datetime
     timeseries: list[TimeSeries] = Field(default_factory=list)
     review: ReviewSection | None = None  # only in reports written by ``slo review``
+    # Named figures of the window (the spec's ``figures``); empty in reports written
+    # before they existed, or from a spec that defines none.
+    figures: dict[str, FigureResult] = Field(default_factory=dict)
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, ser_json_inf_nan="strings", populate_by_name=True

@@ -1,4 +1,5 @@
-"""How numbers, verdicts and margins read in every human-facing report (Markdown, HTML, JUnit).
+"""How numbers, verdicts and margins read in every human-facing report (Markdown, HTML,
+JUnit, and the verdict table `slo` and the Locust gate print).
 
 Values are formatted in their objective's unit the way ``slo``'s reasons print them
 (ratios as percentages, latency in milliseconds), so a table cell and its reason agree.
@@ -134,3 +135,44 @@ def headline(report: Report) -> str:
     if report.verdict == Verdict.INCONCLUSIVE:
         return f"no gating objective failed, but {len(unsure)} of {len(gating)} could not be judged"
     return f"all {len(gating)} gating objectives met"
+
+
+def result_table(report: Report) -> str:
+    """The terminal table: the window, one line per objective (verdict, id, value, target,
+    reason), then the overall verdict and exit code."""
+    window = f"{report.window.start.isoformat()} .. {report.window.end.isoformat()}"
+    lines = [f"profile {report.profile}  window {window}  source {report.source}"]
+    for r in report.objectives:
+        goal = "" if r.threshold is None else f"{r.comparator} {fmt(r.threshold, r.unit)}"
+        if r.threshold is None and r.comparator:
+            goal = r.comparator
+        gate = "" if r.gating else " (informs)"
+        lines.append(
+            f"  {r.verdict.value.upper():<12} {r.id:<26} {fmt(r.value, r.unit):>12}  "
+            f"{goal:<14} {r.reason}{gate}"
+        )
+    lines.append(f"verdict: {report.verdict.value.upper()} (exit {report.exit_code})")
+    return "\n".join(lines)
+
+
+def client_line(report: Report) -> str | None:
+    """What the load generator saw and whether the server agrees (None: no client)."""
+    client = report.client
+    if client is None:
+        return None
+    return (
+        f"client: {client.requests} requests, {client.failures} failed, "
+        f"{client.timeouts} gave up after the client timeout; {client.agreement}"
+    )
+
+
+def report_context(report: Report) -> dict[str, str]:
+    """What every report template shows about the run, whatever the format."""
+    return {
+        "verdict_word": report.verdict.value.upper(),
+        "headline": headline(report),
+        "window_start": when(report.window.start),
+        "window_end": when(report.window.end),
+        "duration": duration(report),
+        "target": report.target or "(not recorded)",
+    }

@@ -23,6 +23,8 @@ from typing import Any
 
 import gevent
 
+from reports import Report
+from reports.text import client_line, result_table
 from scenarios.judging import RunTimes, client_stats, judge_run, judged_window
 from scenarios.options import add_options
 from scenarios.recorder import ClientRecorder, ClientTimeoutError
@@ -32,6 +34,7 @@ from slo.errors import SloError
 from slo.evaluate import Window
 from slo.preflight import run_preflight
 from slo.slis import ClientStats
+from slo.timeseries import ChartOptions
 
 __all__ = ["SloGate"]
 
@@ -156,22 +159,17 @@ class SloGate:
         gevent.sleep(max(0.0, window.end + config.scrape_lag - time.time()))
         server = self.server
         try:
-            source = server.finish() if server is not None else None
-            report, path = judge_run(
-                spec=config.spec,
-                spec_label=config.spec_label,
-                resolver=config.resolver,
-                profile=config.profile,
+            run = config.run_config(
                 window=window,
-                source=source,
+                source=server.finish() if server is not None else None,
                 client=self._client(window, config.scrape_interval),
-                target=config.target,
-                baseline=config.baseline,
-                baseline_label=config.baseline_label,
+            )
+            report, path = judge_run(
+                run,
                 report_dir=config.report_dir,
+                # increase() over one chart step needs a few scrapes in it.
+                chart_options=ChartOptions(min_step=max(5.0, 4 * config.scrape_interval)),
                 client_p95=self._client_p95,
-                secrets=config.secrets,
-                scrape_interval=config.scrape_interval,
             )
         except SloError as exc:
             log.error("SLO gate: %s", exc)
@@ -195,14 +193,9 @@ class SloGate:
         return None if math.isnan(p95) else p95
 
 
-def _print_verdict(report: Any, path: Path) -> None:
-    from slo.cli.check import print_table
-
-    print_table(report)
-    client = report.client
+def _print_verdict(report: Report, path: Path) -> None:
+    print(result_table(report))
+    client = client_line(report)
     if client is not None:
-        print(
-            f"client: {client.requests} requests, {client.failures} failed, "
-            f"{client.timeouts} gave up after the client timeout; {client.agreement}"
-        )
+        print(client)
     print(f"report: {path}")

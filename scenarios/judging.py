@@ -6,27 +6,20 @@ Everything here is plain code with its inputs passed in, so the gate plugin
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from reports import Report
 from scenarios.recorder import ClientWindowStats, RouteStats
 from scenarios.shapes import ShapePlan
-from slo.evaluate import Evaluation, Window, evaluate
-from slo.evaluate.sources import MetricSource
-from slo.publish import publish
+from slo.evaluate import RunConfig, Window, evaluate
+from slo.publish import publish_run
 from slo.slis import AGGREGATED, ClientStats
 from slo.slis.client import EndpointStats
-from slo.sources.locust_stats import stats_to_dict
-from slo.spec import Resolver, Spec
 from slo.timeseries import ChartOptions, ClientLatency
 
-__all__ = ["STATS_FILE", "RunTimes", "client_stats", "judge_run", "judged_window"]
-
-STATS_FILE = "locust-stats.json"
+__all__ = ["RunTimes", "client_stats", "judge_run", "judged_window"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,50 +81,20 @@ def client_stats(
 
 
 def judge_run(
+    config: RunConfig,
     *,
-    spec: Spec,
-    spec_label: str,
-    resolver: Resolver,
-    profile: str,
-    window: Window,
-    source: MetricSource | None,
-    client: ClientStats,
-    target: str,
-    baseline: Report | None,
-    baseline_label: str | None,
     report_dir: Path,
+    chart_options: ChartOptions | None = None,
     client_p95: ClientLatency | None = None,
-    secrets: Iterable[str] = (),
-    scrape_interval: float = 1.0,
 ) -> tuple[Report, Path]:
-    """Evaluate the profile over the window and write the reports; the report and its path."""
-    report = evaluate(
-        Evaluation(
-            spec=spec,
-            spec_label=spec_label,
-            profile=profile,
-            window=window,
-            resolver=resolver,
-            source=source,
-            client=client,
-            baseline=baseline,
-            baseline_label=baseline_label,
-            target=target,
-        )
-    )
-    report, paths = publish(
-        report,
+    """Evaluate the run and write its reports and the client's statistics of the window
+    (re-judgeable with `slo check --locust-stats`); the report and the path of its JSON."""
+    report, paths = publish_run(
+        evaluate(config),
+        config,
         report_dir,
-        source=source,
-        window=window,
-        resolver=resolver,
         client_p95=client_p95,
-        secrets=secrets,
-        # increase() over one step needs a few scrapes in it.
-        chart_options=ChartOptions(min_step=max(5.0, 4 * scrape_interval)),
+        chart_options=chart_options,
+        client_stats=config.client,
     )
-    path = paths["json"]
-    # The client's view of the window, re-judgeable with `slo check --locust-stats`.
-    stats_file = report_dir / STATS_FILE
-    stats_file.write_text(json.dumps(stats_to_dict(client), indent=2) + "\n", encoding="utf-8")
-    return report, path
+    return report, paths["json"]

@@ -1,7 +1,8 @@
 """What the gate reads the server's side from, built once from Locust's options.
 
 `GateConfig` holds everything the verdict needs (spec, profile, source, report
-directory), validated at start-up so that a bad option costs no load.
+directory), validated at start-up so that a bad option costs no load; once the run
+is over it builds the run's `RunConfig`.
 `ServerSource` is started with the load and finished after it: the Prometheus
 flavour only checks Prometheus answers; the embedded flavour scrapes the
 target's `/metrics` every second for the whole run.
@@ -14,15 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from reports import Report, read_json
-from slo.errors import SourceError, SpecError, UsageError
-from slo.evaluate.sources import MetricSource
-from slo.slis import ClientDef, build_sli
-from slo.sources.embedded import EmbeddedScraper, redact_url
+from reports import Report, read_json, redact_url
+from slo.errors import SourceError, UsageError
+from slo.evaluate import RunConfig, SpecConfig, Window
+from slo.slis import ClientStats, profile_reads
+from slo.sources.base import MetricSource
+from slo.sources.embedded import EmbeddedSource
 from slo.sources.prometheus import PrometheusConfig, PrometheusSource
 from slo.sources.samples import SampleStore
-from slo.sources.store import EmbeddedSource
-from slo.spec import Resolver, Spec, default_spec_path, load_mapping, load_spec
+from slo.sources.scraper import EmbeddedScraper
+from slo.spec import Resolver, Spec
 
 __all__ = ["GateConfig", "ServerSource", "load_gate_config", "required_metrics"]
 
@@ -67,20 +69,12 @@ class _Embedded:
 
 def required_metrics(spec: Spec, profile: str, resolver: Resolver) -> tuple[str, ...]:
     """Sample names the profile reads from the server (what preflight looks for)."""
-    names: set[str] = set()
-    for objective in spec.profiles[profile].objectives:
-        sli = build_sli(objective.sli, resolver)
-        if not isinstance(sli, ClientDef):
-            names.update(selector.name for selector in sli.selectors())
-    return tuple(sorted(names))
+    return tuple(sorted({selector.name for selector in profile_reads(spec, profile, resolver)}))
 
 
 @dataclass(frozen=True, kw_only=True)
 class GateConfig:
-    spec: Spec
-    spec_label: str
-    resolver: Resolver
-    profile: str
+    spec_config: SpecConfig
     target: str
     report_dir: Path
     warmup: float | None
@@ -100,6 +94,20 @@ class GateConfig:
         if self.prometheus is not None:
             return _Prometheus(self.prometheus)
         return _Embedded(self.target, interval=self.scrape_interval)
+
+    def run_config(
+        self, *, window: Window, source: MetricSource | None, client: ClientStats
+    ) -> RunConfig:
+        """The run's configuration once it is over: the judged window and both sides' data."""
+        return self.spec_config.run(
+            window=window,
+            source=source,
+            client=client,
+            baseline=self.baseline,
+            baseline_label=self.baseline_label,
+            target=self.target,
+            secrets=self.secrets,
+        )
 
 
 def _prometheus(options: Any) -> PrometheusConfig | None:
@@ -125,25 +133,12 @@ def load_gate_config(options: Any, *, host: str | None) -> GateConfig:
     """Validate the gate's options; SloError (exit 3 or 4) or ValueError when wrong."""
     if not host:
         raise UsageError("no target: give --host URL (the catalog API under test)")
-    path = Path(options.slo_spec) if options.slo_spec else default_spec_path()
-    spec = load_spec(path)
-    resolver = Resolver(spec.metrics)
-    if options.slo_mapping:
-        resolver = resolver.merged(load_mapping(options.slo_mapping).metrics)
-    if options.slo_profile not in spec.profiles:
-        known = ", ".join(sorted(spec.profiles))
-        raise UsageError(f"{path}: no profile {options.slo_profile!r} (known: {known})")
-    baseline = None
-    if options.baseline:
-        try:
-            baseline = read_json(Path(options.baseline))
-        except (OSError, ValueError) as exc:
-            raise SpecError(options.baseline, "", f"expected a report.json, got {exc}") from None
+    chosen = SpecConfig.load(
+        spec=options.slo_spec, mapping=options.slo_mapping, profile=options.slo_profile
+    )
+    baseline = read_json(options.baseline) if options.baseline else None
     return GateConfig(
-        spec=spec,
-        spec_label=str(path),
-        resolver=resolver,
-        profile=options.slo_profile,
+        spec_config=chosen,
         target=host.rstrip("/"),
         report_dir=Path(options.report_dir),
         warmup=options.warmup,
@@ -152,5 +147,5 @@ def load_gate_config(options: Any, *, host: str | None) -> GateConfig:
         prometheus=_prometheus(options),
         baseline=baseline,
         baseline_label=options.baseline,
-        required_metrics=required_metrics(spec, options.slo_profile, resolver),
+        required_metrics=required_metrics(chosen.spec, chosen.profile, chosen.resolver),
     )

@@ -2,9 +2,9 @@
 
 The guide's four panels (cache hit rate, P95 of /models, primary pool utilization, read
 replica queries per second) and one panel per objective with its threshold drawn as a
-line. Every SLI panel's query is ``slo.rules.sli_expression`` of the objective's SLI, the
-expression built from the same queries ``slo check`` runs; the datasource is a template
-variable so the dashboard imports into any Grafana.
+line. Every SLI panel names an objective and shows its SLI's ``expression``, built from
+the same queries ``slo check`` runs; the datasource is a template variable so the dashboard
+imports into any Grafana.
 """
 
 from __future__ import annotations
@@ -12,14 +12,12 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
-from slo.metrics import HTTP_REQUEST_DURATION, LABEL_PATH, LABEL_STATUS, REPLICA_QUERIES
-from slo.rules.expressions import UnsupportedSli, sli_expression
-from slo.rules.guide import PRIMARY_POOL, cache_hit_ratio
+from slo.metrics import LABEL_STATUS, REPLICA_QUERIES
+from slo.query import UnsupportedSli, render
+from slo.rules.guide import PRIMARY_POOL
 from slo.rules.objectives import VIOLATION
-from slo.rules.promql import render
-from slo.slis import SliDef, build_sli
+from slo.slis import build_objective_sli, build_sli
 from slo.spec import Objective, Resolver, Selector, Spec
-from slo.spec.models import QuantileSli
 
 DATASOURCE: Final = {"type": "prometheus", "uid": "${datasource}"}
 #: The guide's panels read 5-minute windows.
@@ -32,19 +30,16 @@ GRAFANA_UNITS: Final = {
     "requests_per_second": "reqps",
     "count": "short",
 }
-#: The guide's Panel 2: P95 response time of /models.
-MODELS_P95: Final = QuantileSli(
-    kind="quantile",
-    quantile=0.95,
-    histogram=Selector(metric=HTTP_REQUEST_DURATION, match={LABEL_PATH: "/models"}),
-)
+#: The objectives behind the guide's Panel 1 (cache hit rate) and Panel 2 (P95 of /models).
+HIT_RATE_OBJECTIVE: Final = "cache_hit_rate"
+LATENCY_OBJECTIVE: Final = "latency_p95"
 
 
 def build_dashboard(
     spec: Spec, profile: str, resolver: Resolver, *, window: str = PANEL_WINDOW
 ) -> dict[str, Any]:
     """The dashboard document of ``profile``; objectives without PromQL get a text panel."""
-    panels = _guide_panels(resolver, window)
+    panels = _guide_panels(spec, resolver, window)
     for objective in spec.profiles[profile].objectives:
         panels.append(objective_panel(objective, resolver, window))
     for index, panel in enumerate(panels):
@@ -81,22 +76,22 @@ def dashboard_text(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, sort_keys=False) + "\n"
 
 
-def _guide_panels(resolver: Resolver, window: str) -> list[dict[str, Any]]:
-    latency = build_sli(MODELS_P95, resolver)
-    assert isinstance(latency, SliDef)
+def _guide_panels(spec: Spec, resolver: Resolver, window: str) -> list[dict[str, Any]]:
+    hit_rate = build_objective_sli(spec, HIT_RATE_OBJECTIVE, resolver)
+    latency = build_objective_sli(spec, LATENCY_OBJECTIVE, resolver)
     replica = resolver.resolve(Selector(metric=REPLICA_QUERIES))
     status = resolver.label(REPLICA_QUERIES, LABEL_STATUS)
     return [
         _timeseries(
             "Cache hit rate",
             "Guide panel 1: hits / (hits + misses); 0 when /models is served without lookups.",
-            [sli_expression(cache_hit_ratio(resolver), window).value],
+            [hit_rate.expression(window).value],
             unit="percentunit",
         ),
         _timeseries(
             "P95 response time /models",
-            "Guide panel 2: histogram_quantile(0.95) of /models.",
-            [sli_expression(latency, window).value],
+            "Guide panel 2: the 95th percentile of /models response times.",
+            [latency.expression(window).value],
             unit="s",
         ),
         _timeseries(
@@ -118,10 +113,10 @@ def objective_panel(objective: Objective, resolver: Resolver, window: str) -> di
     """A time series of the objective's SLI with its threshold, or a text panel saying why not."""
     sli = build_sli(objective.sli, resolver)
     title = f"{objective.id}: {objective.description}"
-    if not isinstance(sli, SliDef):
+    if not sli.reads_server:
         return _text(title, "Judged from the load generator's statistics, not Prometheus.")
     try:
-        expr = sli_expression(sli, window).value
+        expr = sli.expression(window).value
     except UnsupportedSli as exc:
         return _text(title, str(exc))
     panel = _timeseries(

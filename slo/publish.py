@@ -1,4 +1,7 @@
-"""Publishing a judged report: add the window's charts, write every format.
+"""Publishing a judged report: add the window's charts, write every format (and, for a
+load test, the client's statistics of the window beside them).
+
+Every producer writes through here: `slo check`, `slo review`, `slo rejudge`, the gate.
 
 Charts and the human formats are a courtesy: if drawing or rendering them
 fails, `report.json` is still written and the failure logged, because a
@@ -7,18 +10,26 @@ verdict must never be lost to a chart.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 from pathlib import Path
 
 from reports import Report
 from reports.render import write_all
-from slo.evaluate.sources import MetricSource
+from slo.evaluate.config import RunConfig
 from slo.evaluate.window import Window
+from slo.slis import ClientStats
+from slo.sources.base import MetricSource
+from slo.sources.locust_stats import stats_to_dict
 from slo.spec.mapping import Resolver
+from slo.spec.models import Spec
 from slo.timeseries import ChartOptions, ClientLatency, with_timeseries
 
-__all__ = ["publish"]
+__all__ = ["STATS_FILE", "publish", "publish_run"]
+
+# The client's view of the window, re-judgeable with `slo check --locust-stats`.
+STATS_FILE = "locust-stats.json"
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +44,11 @@ def publish(
     client_p95: ClientLatency | None = None,
     chart_options: ChartOptions | None = None,
     secrets: Iterable[str] = (),
+    spec: Spec | None = None,
+    client_stats: ClientStats | None = None,
 ) -> tuple[Report, dict[str, Path]]:
-    """The report with its charts, and the path of each format written to `out_dir`."""
+    """The report with its charts, and the path of each format written to `out_dir`
+    (`client_stats`, when given, go to `STATS_FILE` there)."""
     if source is not None:
         try:
             report = with_timeseries(
@@ -44,14 +58,43 @@ def publish(
                 resolver=resolver,
                 client_p95=client_p95,
                 options=chart_options or ChartOptions(),
+                spec=spec,
             )
         except Exception as exc:  # the verdict matters more than the charts
             log.warning("charts left out of the report: %s: %s", type(exc).__name__, exc)
     known = tuple(secrets)
     try:
-        return report, write_all(report, out_dir, secrets=known)
+        paths = write_all(report, out_dir, secrets=known)
     except Exception as exc:  # a renderer bug must not cost the verdict: keep the JSON
         log.error(
             "only report.json written; the other formats failed: %s: %s", type(exc).__name__, exc
         )
-        return report, write_all(report, out_dir, formats=("json",), secrets=known)
+        paths = write_all(report, out_dir, formats=("json",), secrets=known)
+    if client_stats is not None:
+        text = json.dumps(stats_to_dict(client_stats), indent=2) + "\n"
+        (out_dir / STATS_FILE).write_text(text, encoding="utf-8")
+    return report, paths
+
+
+def publish_run(
+    report: Report,
+    config: RunConfig,
+    out_dir: Path,
+    *,
+    client_p95: ClientLatency | None = None,
+    chart_options: ChartOptions | None = None,
+    client_stats: ClientStats | None = None,
+) -> tuple[Report, dict[str, Path]]:
+    """`publish` the report of `config`'s run: its source, window, spec and secrets."""
+    return publish(
+        report,
+        out_dir,
+        source=config.source,
+        window=config.window,
+        resolver=config.resolver,
+        client_p95=client_p95,
+        chart_options=chart_options,
+        secrets=config.secrets,
+        spec=config.spec,
+        client_stats=client_stats,
+    )

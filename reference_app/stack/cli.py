@@ -9,7 +9,7 @@ import logging
 import signal
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -29,6 +29,15 @@ exit status: 0 done (status: every part running), 1 failed (status: a part is
 stopped or no stack is recorded), 2 bad usage.
 """
 
+# The service's settings that `up` passes on: flag, type, default, metavar, help.
+_SERVICE_OPTIONS: tuple[tuple[str, Callable[[str], float], float | None, str, str], ...] = (
+    ("--cache-ttl", int, 300, "S", "CATALOG_CACHE_TTL of the service (default: %(default)s)"),
+    ("--primary-pool", int, 5, "N", "DB_POOL_SIZE_PRIMARY (default: %(default)s)"),
+    ("--replica-pool", int, 10, "N", "DB_POOL_SIZE_REPLICA (default: %(default)s)"),
+    ("--deadline", float, 5.0, "S", "REQUEST_DEADLINE_SECONDS (default: %(default)s)"),
+    ("--models", int, None, "N", "catalog size to seed (default: the seed's own default)"),
+)
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -40,8 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    up = commands.add_parser("up", help="start a stack in DIR and wait until it is healthy")
-    _add_dir(up)
+    up = _command(commands, "up", "start a stack in DIR and wait until it is healthy")
     up.add_argument(
         "--no-redis",
         action="store_true",
@@ -52,41 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="no replica, no READ_REPLICA_URL: every read goes to the primary",
     )
-    up.add_argument(
-        "--cache-ttl",
-        type=int,
-        default=300,
-        metavar="S",
-        help="CATALOG_CACHE_TTL of the service (default: %(default)s)",
-    )
-    up.add_argument(
-        "--primary-pool",
-        type=int,
-        default=5,
-        metavar="N",
-        help="DB_POOL_SIZE_PRIMARY (default: %(default)s)",
-    )
-    up.add_argument(
-        "--replica-pool",
-        type=int,
-        default=10,
-        metavar="N",
-        help="DB_POOL_SIZE_REPLICA (default: %(default)s)",
-    )
-    up.add_argument(
-        "--deadline",
-        type=float,
-        default=5.0,
-        metavar="S",
-        help="REQUEST_DEADLINE_SECONDS (default: %(default)s)",
-    )
-    up.add_argument(
-        "--models",
-        type=int,
-        default=None,
-        metavar="N",
-        help="catalog size to seed (default: the seed's own default)",
-    )
+    for flag, kind, default, metavar, text in _SERVICE_OPTIONS:
+        up.add_argument(flag, type=kind, default=default, metavar=metavar, help=text)
     for part in PARTS:
         up.add_argument(
             f"--{part}-port",
@@ -110,25 +85,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="a Prometheus rule file to load, e.g. from `slo rules` (repeatable)",
     )
     up.add_argument("--json", action="store_true", help="print the stack as JSON")
-    down = commands.add_parser("down", help="stop exactly what `up` started in DIR")
-    _add_dir(down)
+    down = _command(commands, "down", "stop exactly what `up` started in DIR")
     down.add_argument(
         "--keep-data",
         action="store_true",
         help="keep DIR/data (databases, Prometheus tsdb) for inspection",
     )
-    status = commands.add_parser("status", help="each part's URL and state")
-    _add_dir(status)
+    status = _command(commands, "status", "each part's URL and state")
     status.add_argument(
         "--json", action="store_true", help="print JSON (URLs with their passwords)"
     )
     return parser
 
 
-def _add_dir(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, text: str
+) -> argparse.ArgumentParser:
+    """A subcommand; every one works on the stack in --dir."""
+    command = commands.add_parser(name, help=text)
+    command.add_argument(
         "--dir", type=Path, required=True, help="the stack's directory: state.json, logs/, data/"
     )
+    return command
 
 
 @contextlib.contextmanager
@@ -152,12 +130,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with sigterm_as_interrupt():
             return _run(args)
-    except StackError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except (StackError, KeyboardInterrupt) as exc:
+        return failure_status(exc)
+
+
+def failure_status(
+    exc: StackError | KeyboardInterrupt, *, error: str = "error", interrupted: str = "interrupted"
+) -> int:
+    """Say on stderr why a command stops, and return its exit status.
+
+    1 for a StackError (`error: ...`); 130 for Ctrl-C or SIGTERM, what a shell
+    reports for an interrupted command.
+    """
+    if isinstance(exc, KeyboardInterrupt):
+        print(interrupted, file=sys.stderr)
         return 130
+    print(f"{error}: {exc}", file=sys.stderr)
+    return 1
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import pwd
 import signal
@@ -37,18 +38,10 @@ def spawn(
     Each server leads its own session, so Ctrl-C in the launcher's terminal never
     reaches it directly and its own children share its process group.
     """
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_file, "ab" if append else "wb") as log:
+    with _open_log(log_file, append=append) as log:
         try:
             proc = subprocess.Popen(
-                list(argv),
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=dict(env) if env is not None else None,
-                cwd=cwd,
-                start_new_session=True,
-                **_as_user(user),
+                list(argv), cwd=cwd, start_new_session=True, **_child_io(log, env, user)
             )
         except OSError as exc:
             raise PartFailedError(part, f"cannot run {argv[0]}: {exc}", log_file) from exc
@@ -124,6 +117,25 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
+def _open_log(log_file: Path, *, append: bool) -> io.BufferedWriter:
+    """The log the child writes to, its folder created; `append` keeps earlier runs' output."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    return log_file.open("ab" if append else "wb")
+
+
+def _child_io(
+    log: io.BufferedWriter, env: Mapping[str, str] | None, user: str | None
+) -> dict[str, Any]:
+    """Popen arguments every child gets: no stdin, all output to its log, `env`, `user`."""
+    return {
+        "stdin": subprocess.DEVNULL,
+        "stdout": log,
+        "stderr": subprocess.STDOUT,
+        "env": dict(env) if env is not None else None,
+        **_as_user(user),
+    }
+
+
 def _as_user(user: str | None) -> dict[str, Any]:
     """Popen arguments that drop to `user` with its own group and no supplementary ones."""
     if user is None:
@@ -142,21 +154,12 @@ def run(
     user: str | None = None,
 ) -> None:
     """Run a command to completion (initdb, pg_basebackup, pg_ctl); output appended to the log."""
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_file, "ab") as log:
+    with _open_log(log_file, append=True) as log:
         log.write(f"$ {' '.join(argv)}\n".encode())
         log.flush()
         try:
             result = subprocess.run(
-                list(argv),
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=dict(env) if env is not None else None,
-                cwd="/",
-                **_as_user(user),
-                timeout=timeout,
-                check=False,
+                list(argv), cwd="/", timeout=timeout, check=False, **_child_io(log, env, user)
             )
         except subprocess.TimeoutExpired:
             raise PartFailedError(

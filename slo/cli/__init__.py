@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from reports import ReportFileError
 from slo.cli.parser import build_parser
 from slo.errors import SloError
 
@@ -29,9 +30,9 @@ def run(argv: Sequence[str] | None) -> int:
         args = build_parser().parse_args(argv)
         handler = args.handler
         return int(handler(args))
-    except SloError as exc:
+    except (SloError, ReportFileError) as exc:  # a bad report.json is bad usage: exit 3
         print(f"slo: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return exc.exit_code if isinstance(exc, SloError) else 3
     except SystemExit as exc:  # argparse: --help (0) or a usage error (3, see parser)
         return exc.code if isinstance(exc.code, int) else 3
     except KeyboardInterrupt:

@@ -4,34 +4,24 @@ from __future__ import annotations
 
 import argparse
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slo.errors import SpecError, UsageError
+from slo.evaluate.config import SpecConfig
 from slo.evaluate.window import Window
-from slo.spec import Resolver, Spec, default_spec_path, load_mapping, load_spec
 from slo.timeutil import parse_duration, parse_instant
 
-
-@dataclass(frozen=True, kw_only=True)
-class Loaded:
-    spec: Spec
-    label: str
-    resolver: Resolver
+if TYPE_CHECKING:  # the sources import their HTTP clients: only the commands that read one
+    from slo.sources.embedded import EmbeddedSource
+    from slo.sources.prometheus import PrometheusConfig
 
 
-def load(args: argparse.Namespace) -> Loaded:
-    """The spec (shipped default), its mapping merged with ``--mapping``, the profile checked."""
-    path = Path(args.spec) if args.spec else default_spec_path()
-    spec = load_spec(path)
-    resolver = Resolver(spec.metrics)
-    if getattr(args, "mapping", None):
-        resolver = resolver.merged(load_mapping(args.mapping).metrics)
-    profile = getattr(args, "profile", None)
-    if profile is not None and profile not in spec.profiles:
-        known = ", ".join(sorted(spec.profiles))
-        raise UsageError(f"{path}: no profile {profile!r} (known: {known})")
-    return Loaded(spec=spec, label=str(path), resolver=resolver)
+def load(args: argparse.Namespace) -> SpecConfig:
+    """``--spec`` (default: the shipped one) with ``--mapping`` merged, ``--profile`` checked."""
+    return SpecConfig.load(
+        spec=args.spec, mapping=getattr(args, "mapping", None), profile=args.profile
+    )
 
 
 def _instant(option: str, text: str) -> float:
@@ -74,7 +64,8 @@ def _read_secret(path: str, what: str) -> str:
         raise UsageError(f"{path}: cannot read the {what} ({exc.strerror})") from None
 
 
-def prometheus_config(args: argparse.Namespace) -> object:
+def prometheus_config(args: argparse.Namespace) -> PrometheusConfig:
+    """The Prometheus options as a client configuration (credentials read from their files)."""
     from slo.sources.prometheus import PrometheusConfig
 
     headers: dict[str, str] = {}
@@ -106,12 +97,13 @@ def metrics_url(target: str) -> str:
     return stripped if stripped.endswith("/metrics") else stripped + "/metrics"
 
 
-def sample_target(args: argparse.Namespace, duration: float) -> tuple[object, Window]:
+def sample_target(args: argparse.Namespace, duration: float) -> tuple[EmbeddedSource, Window]:
     """Scrape ``--target`` from now for ``duration`` seconds into a fresh store."""
+    from reports.redact import redact_url
     from slo.errors import SourceError
-    from slo.sources.embedded import EmbeddedScraper, redact_url
+    from slo.sources.embedded import EmbeddedSource
     from slo.sources.samples import SampleStore
-    from slo.sources.store import EmbeddedSource
+    from slo.sources.scraper import EmbeddedScraper
 
     store = SampleStore()
     url = metrics_url(args.target)

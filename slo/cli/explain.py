@@ -6,7 +6,7 @@ import argparse
 
 from slo.cli.common import duration_option, load
 from slo.evaluate.judge import fmt
-from slo.slis import ClientDef, build_sli
+from slo.slis import build_sli
 from slo.timeutil import format_duration
 
 
@@ -29,11 +29,8 @@ def run(args: argparse.Namespace) -> int:
             f"\n{o.id}: {o.description}\n  {sli.kind}: {rule}{extra}"
             f"{'' if o.gating else ' (informs only)'}"
         )
-        if isinstance(sli, ClientDef):
-            print(f"  client  {sli.describe()}")
-            continue
         for name, query in sli.queries(window=window, at=None).items():
-            print(f"  {name:<14} {query}")
+            print(f"  {name:<14} {query}" if sli.reads_server else f"  {name}  {query}")
     for a in profile.attestations:
         print(f"\n{a.id}: {a.description}\n  manual attestation (--attest {a.id}=pass|fail)")
     return 0

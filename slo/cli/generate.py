@@ -15,15 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from slo.cli.common import load
+from slo.cli.options import PHASE1, spec_options
 from slo.errors import UsageError
 
 
 def _options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", required=True, help="profile of the spec")
-    p.add_argument(
-        "--spec", metavar="FILE", help="criteria file (default: the shipped phase1.yaml)"
-    )
-    p.add_argument("--mapping", metavar="FILE", help="metric mapping for another backend")
+    spec_options(p, spec=PHASE1)
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
     )

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any, NoReturn
 
+from slo.cli.options import PHASE1, prometheus_options, report_dir_option, spec_options
+
 EPILOG = """exit codes:
   0 pass
   1 fail
@@ -33,26 +35,9 @@ def _source_options(p: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="no Prometheus: scrape URL/metrics in-process for the window (--last)",
     )
-    p.add_argument(
-        "--spec", metavar="FILE", help="criteria file (default: the shipped phase1.yaml)"
-    )
-    p.add_argument("--mapping", metavar="FILE", help="metric mapping for another backend")
+    spec_options(p, spec=PHASE1)
     p.add_argument("--profile", required=True, help="profile of the spec to judge")
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds per query (default 10)")
-    p.add_argument(
-        "--header",
-        action="append",
-        default=[],
-        metavar="'NAME: VALUE'",
-        help="extra HTTP header for Prometheus (repeatable)",
-    )
-    p.add_argument(
-        "--basic-auth-file",
-        metavar="FILE",
-        help="file holding USER:PASSWORD for Prometheus basic auth",
-    )
-    p.add_argument("--bearer-token-file", metavar="FILE", help="file holding a bearer token")
-    p.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
+    prometheus_options(p, timeout=10.0, group=False)
     p.add_argument(
         "--scrape-interval",
         type=float,
@@ -107,26 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID=pass|fail",
         help="record a manual attestation (repeatable)",
     )
-    p.add_argument(
-        "--report-dir",
-        metavar="DIR",
-        default="reports-out",
-        help="where report.json goes (default reports-out)",
-    )
+    report_dir_option(p, goes="report.json goes")
     p.set_defaults(handler=check.run)
 
     p = subs.add_parser(
         "rejudge", help="judge a past report.json again against a spec", epilog=EPILOG
     )
     p.add_argument("report", metavar="REPORT", help="a report.json written by slo check")
-    p.add_argument("--spec", metavar="FILE", help="criteria file (default: the shipped one)")
-    p.add_argument("--mapping", metavar="FILE")
-    p.add_argument(
-        "--report-dir",
-        metavar="DIR",
-        default="reports-out",
-        help="where the new report.json goes (default reports-out)",
-    )
+    spec_options(p, mapping=None)
+    report_dir_option(p, goes="the new report.json goes")
     p.set_defaults(handler=check.run_rejudge)
 
     p = subs.add_parser("lint", help="validate a spec file", epilog=EPILOG)
@@ -136,8 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = subs.add_parser("explain", help="print every resolved query (no server)", epilog=EPILOG)
     p.add_argument("--profile", required=True)
-    p.add_argument("--spec", metavar="FILE")
-    p.add_argument("--mapping", metavar="FILE")
+    spec_options(p, spec=None, mapping=None)
     p.add_argument("--window", default="10m", help="window to render queries for (default 10m)")
     p.set_defaults(handler=explain.run)
 
@@ -148,9 +121,14 @@ def build_parser() -> argparse.ArgumentParser:
     _window_options(p, required=False)
     p.set_defaults(handler=doctor.run)
 
-    preflight_cmd.add_parser(subs, EPILOG)
-    review_cmd.add_parser(subs, EPILOG)
-    compare_cmd.add_parser(subs, EPILOG)
+    for name, command in (
+        ("preflight", preflight_cmd),
+        ("review", review_cmd),
+        ("compare", compare_cmd),
+    ):
+        p = subs.add_parser(name, help=command.HELP, description=command.DESCRIPTION, epilog=EPILOG)
+        command.add_arguments(p)
+        p.set_defaults(handler=command.run)
     generate.add_rules_parser(subs, epilog=EPILOG)
     generate.add_dashboard_parser(subs, epilog=EPILOG)
     return parser

@@ -7,21 +7,21 @@ import math
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from reports import Report, read_json
-from reports.render import write_all
-from slo.cli.check import print_table
+from reports.text import fmt, result_table
 from slo.cli.common import duration_option, load, prometheus_config
-from slo.errors import SpecError, UsageError
-from slo.evaluate import Evaluation, Window
-from slo.evaluate.judge import fmt
+from slo.cli.options import prometheus_options, report_dir_option, spec_options
+from slo.errors import UsageError
+from slo.evaluate import Window
+from slo.publish import publish
 from slo.review import DAY, ReviewJob, load_attestations, review
 from slo.spec.models import Spec
 from slo.timeutil import iso, parse_duration, parse_instant
 
-__all__ = ["add_parser", "run"]
+__all__ = ["DESCRIPTION", "HELP", "add_arguments", "run"]
 
+HELP = "the weekly/monthly review: a profile day by day, attestations, trend"
 DESCRIPTION = """\
 Judges a profile over whole days ending at --end (default: the last midnight UTC), as
 `slo check` would over that window, and adds what a review reads: every objective day by
@@ -38,13 +38,7 @@ attestations file (YAML, one entry per attestation id of the spec):
 An attestation the file does not mention stays unattested (inconclusive)."""
 
 
-def add_parser(subs: Any, epilog: str) -> None:
-    p = subs.add_parser(
-        "review",
-        help="the weekly/monthly review: a profile day by day, attestations, trend",
-        description=DESCRIPTION,
-        epilog=epilog,
-    )
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", required=True, help="profile to review (production, month1)")
     p.add_argument(
         "--window",
@@ -57,8 +51,7 @@ def add_parser(subs: Any, epilog: str) -> None:
         metavar="TIME",
         help="end of the window, ISO-8601 UTC or unix seconds (default: the last midnight UTC)",
     )
-    p.add_argument("--spec", metavar="FILE", help="criteria file (default: the shipped one)")
-    p.add_argument("--mapping", metavar="FILE", help="metric mapping for another backend")
+    spec_options(p)
     p.add_argument(
         "--attestations", metavar="FILE", help="YAML file of manual attestations (see above)"
     )
@@ -70,30 +63,12 @@ def add_parser(subs: Any, epilog: str) -> None:
         metavar="REPORT",
         help="pinned baseline report.json for baseline objectives (error_rate_increase)",
     )
-    p.add_argument(
-        "--report-dir",
-        metavar="DIR",
-        default="reports-out",
-        help="where the report files go (default reports-out)",
-    )
+    report_dir_option(p, goes="the report files go")
     prom = p.add_argument_group("Prometheus")
     prom.add_argument(
         "--prometheus-url", required=True, metavar="URL", help="Prometheus(-compatible) API"
     )
-    prom.add_argument("--timeout", type=float, default=30.0, help="seconds per query (default 30)")
-    prom.add_argument(
-        "--header",
-        action="append",
-        default=[],
-        metavar="'NAME: VALUE'",
-        help="extra HTTP header (repeatable)",
-    )
-    prom.add_argument(
-        "--basic-auth-file", metavar="FILE", help="file holding USER:PASSWORD for basic auth"
-    )
-    prom.add_argument("--bearer-token-file", metavar="FILE", help="file holding a bearer token")
-    prom.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
-    p.set_defaults(handler=run)
+    prometheus_options(prom, timeout=30.0, group=True)
 
 
 def default_window(spec: Spec, profile: str) -> str:
@@ -118,49 +93,40 @@ def review_window(window: str, end: str | None, *, now: float) -> Window:
     return Window(start=stop - seconds, end=stop)
 
 
-def _report(path: str, option: str) -> Report:
-    try:
-        return read_json(Path(path))
-    except (OSError, ValueError) as exc:
-        raise SpecError(
-            path, "", f"expected a report.json ({option}), got {str(exc)[:200]}"
-        ) from None
-
-
 def run(args: argparse.Namespace) -> int:
-    from slo.sources.prometheus import PrometheusConfig, PrometheusSource
+    from slo.sources.prometheus import PrometheusSource
 
-    loaded = load(args)
+    chosen = load(args)
     window = review_window(
-        args.window or default_window(loaded.spec, args.profile), args.end, now=time.time()
+        args.window or default_window(chosen.spec, args.profile), args.end, now=time.time()
     )
-    attestations = load_attestations(args.attestations, loaded.spec) if args.attestations else {}
-    previous = _report(args.previous, "--previous") if args.previous else None
-    baseline = _report(args.baseline, "--baseline") if args.baseline else None
-    config = prometheus_config(args)
-    assert isinstance(config, PrometheusConfig)
-    source = PrometheusSource(config)
+    attestations = load_attestations(args.attestations, chosen.spec) if args.attestations else {}
+    previous = read_json(args.previous, role="--previous") if args.previous else None
+    baseline = read_json(args.baseline, role="--baseline") if args.baseline else None
+    prometheus = prometheus_config(args)
+    source = PrometheusSource(prometheus)
+    config = chosen.run(
+        window=window,
+        source=source,
+        baseline=baseline,
+        baseline_label=args.baseline,
+        target=source.description,
+        secrets=tuple(prometheus.secrets()),
+    )
     report = review(
         ReviewJob(
-            evaluation=Evaluation(
-                spec=loaded.spec,
-                spec_label=loaded.label,
-                profile=args.profile,
-                window=window,
-                resolver=loaded.resolver,
-                source=source,
-                baseline=baseline,
-                baseline_label=args.baseline,
-                target=source.description,
-            ),
+            evaluation=config,
             attestations=attestations,
             attestations_file=args.attestations,
             previous=previous,
             previous_label=args.previous or "",
         )
     )
-    paths = write_all(report, Path(args.report_dir), secrets=config.secrets())
-    print_table(report)
+    # review() drew the charts of the whole window already: publish only writes.
+    _, paths = publish(
+        report, Path(args.report_dir), source=None, window=window, secrets=config.secrets
+    )
+    print(result_table(report))
     _print_days(report)
     for path in paths.values():
         print(f"report: {path}", file=sys.stderr)

@@ -1,17 +1,23 @@
-"""Judging: windows, verdict rules, sustained slices, and ``evaluate`` building the Report."""
+"""Judging: the run's configuration (``RunConfig``), windows, verdict rules, sustained
+slices, and ``evaluate`` building the Report."""
 
 from __future__ import annotations
 
-from slo.evaluate.engine import EXIT_CODES, Evaluation, evaluate, overall
+from slo.evaluate.config import RunConfig, SpecConfig
+from slo.evaluate.engine import EXIT_CODES, evaluate, overall
 from slo.evaluate.judge import fmt, judge_baseline, judge_threshold
 from slo.evaluate.rejudge import rejudge
-from slo.evaluate.sources import MetricSource
 from slo.evaluate.window import Window
+from slo.sources.base import MetricSource
+
+Evaluation = RunConfig  # its former name, which tests and older callers still use
 
 __all__ = [
     "EXIT_CODES",
     "Evaluation",
     "MetricSource",
+    "RunConfig",
+    "SpecConfig",
     "Window",
     "evaluate",
     "fmt",

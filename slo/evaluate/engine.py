@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from reports.model import (
     ClientSummary,
@@ -15,37 +14,20 @@ from reports.model import (
     SliceResult,
     Verdict,
 )
-from slo.errors import UsageError
+from slo.evaluate.config import RunConfig
+from slo.evaluate.figures import measure_figures
 from slo.evaluate.judge import Outcome, judge_baseline, judge_threshold
-from slo.evaluate.sources import MetricSource
 from slo.evaluate.sustained import judge_slices, too_short
-from slo.evaluate.window import Window
 from slo.metrics import HTTP_REQUESTS, LABEL_PATH
-from slo.slis import AGGREGATED, ClientDef, ClientStats, Measurement, RawResult, build_sli
+from slo.slis import AGGREGATED, Measurement, RawResult, SliDef, build_sli
 from slo.slis.counters import RatioDef
-from slo.spec.mapping import Resolver
-from slo.spec.models import Attestation, Objective, Selector, Spec
+from slo.sources.base import MetricSource, QuerySource
+from slo.sources.client import ClientSource
+from slo.spec.models import Attestation, Objective, Selector
 from slo.timeutil import format_duration, to_datetime
 
 EXIT_CODES: dict[Verdict, int] = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.INCONCLUSIVE: 2}
-
-
-@dataclass(frozen=True, kw_only=True)
-class Evaluation:
-    """Everything one evaluation needs, built once at the edge and passed in."""
-
-    spec: Spec
-    spec_label: str
-    profile: str
-    window: Window
-    resolver: Resolver = field(default_factory=Resolver)
-    source: MetricSource | None = None
-    client: ClientStats | None = None
-    baseline: Report | None = None
-    baseline_label: str | None = None
-    baseline_window: Window | None = None
-    attestations: Mapping[str, bool] = field(default_factory=dict)
-    target: str = ""
+_MEASURED = (Verdict.PASS, Verdict.WARN, Verdict.FAIL)
 
 
 def overall(results: list[ObjectiveResult]) -> Verdict:
@@ -58,12 +40,9 @@ def overall(results: list[ObjectiveResult]) -> Verdict:
     return Verdict.PASS
 
 
-def evaluate(job: Evaluation) -> Report:
+def evaluate(job: RunConfig) -> Report:
     """Judge ``job.profile`` of ``job.spec`` over ``job.window``."""
-    profile = job.spec.profiles.get(job.profile)
-    if profile is None:
-        known = ", ".join(sorted(job.spec.profiles))
-        raise UsageError(f"{job.spec_label}: no profile {job.profile!r} (known: {known})")
+    profile = job.definition
     disagreement, client = _client_check(job, profile.client_server_tolerance)
     results = [_objective(job, o, disagreement) for o in profile.objectives]
     results += [_attestation(a, job.attestations) for a in profile.attestations]
@@ -80,6 +59,7 @@ def evaluate(job: Evaluation) -> Report:
         client=client,
         baseline=job.baseline_label,
         generated_at=to_datetime(time.time()),
+        figures=measure_figures(job, profile.objectives, results),
     )
 
 
@@ -93,36 +73,40 @@ def _display(queries: Mapping[str, str]) -> str:
     return "; ".join(f"{name} = {q}" for name, q in queries.items())
 
 
-def _objective(job: Evaluation, o: Objective, disagreement: str | None) -> ObjectiveResult:
+def _source_for(job: RunConfig, sli: SliDef) -> tuple[QuerySource | MetricSource | None, str]:
+    """The source that answers ``sli``, or None and what the user must give."""
+    if sli.reads_server:
+        return job.source, "a metric source (--prometheus-url or --target)"
+    client = None if job.client is None else ClientSource(job.client)
+    return client, "no Locust statistics given (--locust-stats FILE)"
+
+
+def _objective(job: RunConfig, o: Objective, disagreement: str | None) -> ObjectiveResult:
     sli = build_sli(o.sli, job.resolver)
     raw: RawResult = {}
     slices: list[SliceResult] = []
     baseline_value: float | None = None
-    if isinstance(sli, ClientDef):
-        queries = {"client": sli.describe()}
-        m = sli.measure(job.client)
-        outcome = judge_threshold(o, m)
+    window = job.window
+    queries = sli.queries(window=format_duration(window.duration), at=window.end)
+    short = too_short(o, window) if o.sustained else None
+    source, absent = _source_for(job, sli)
+    if source is None:
+        m = Measurement(value=None, missing=(absent,))
+        outcome = short or judge_threshold(o, m)
+    elif short is not None:
+        m, outcome = Measurement(value=None), short
     else:
-        window = job.window
-        queries = sli.queries(window=format_duration(window.duration), at=window.end)
-        short = too_short(o, window) if o.sustained else None
-        if job.source is None:
-            m = Measurement(value=None, missing=("a metric source (--prometheus-url or --target)",))
-            outcome = short or judge_threshold(o, m)
-        elif short is not None:
-            m, outcome = Measurement(value=None), short
+        raw, queries = source.fetch(sli, window.start, window.end)
+        m = sli.measure(raw, duration=window.duration)
+        if o.baseline is not None:
+            baseline_value = _baseline_value(job, o)
+            outcome = judge_baseline(o, m, baseline_value)
+        elif o.sustained is not None:
+            outcome, slices = judge_slices(o, sli, source, window)
         else:
-            raw, queries = job.source.fetch(sli, window.start, window.end)
-            m = sli.measure(raw, duration=window.duration)
-            if o.baseline is not None:
-                baseline_value = _baseline_value(job, o)
-                outcome = judge_baseline(o, m, baseline_value)
-            elif o.sustained is not None:
-                outcome, slices = judge_slices(o, sli, job.source, window)
-            else:
-                outcome = judge_threshold(o, m)
-            if disagreement and outcome[0] in (Verdict.PASS, Verdict.WARN, Verdict.FAIL):
-                outcome = (Verdict.INCONCLUSIVE, disagreement)
+            outcome = judge_threshold(o, m)
+        if disagreement and sli.reads_server and outcome[0] in _MEASURED:
+            outcome = (Verdict.INCONCLUSIVE, disagreement)
     bounds = (m.lower, m.upper) if m.lower is not None and m.upper is not None else None
     return ObjectiveResult(
         id=o.id,
@@ -147,7 +131,7 @@ def _objective(job: Evaluation, o: Objective, disagreement: str | None) -> Objec
     )
 
 
-def _baseline_value(job: Evaluation, o: Objective) -> float | None:
+def _baseline_value(job: RunConfig, o: Objective) -> float | None:
     if job.baseline is not None:
         try:
             return job.baseline.objective(o.id).value
@@ -155,7 +139,6 @@ def _baseline_value(job: Evaluation, o: Objective) -> float | None:
             return None
     if job.baseline_window is not None and job.source is not None:
         sli = build_sli(o.sli, job.resolver)
-        assert not isinstance(sli, ClientDef)
         w = job.baseline_window
         raw, _ = job.source.fetch(sli, w.start, w.end)
         return sli.measure(raw, duration=w.duration).value
@@ -185,7 +168,7 @@ def _attestation(a: Attestation, recorded: Mapping[str, bool]) -> ObjectiveResul
     )
 
 
-def _client_check(job: Evaluation, tolerance: float) -> tuple[str | None, ClientSummary | None]:
+def _client_check(job: RunConfig, tolerance: float) -> tuple[str | None, ClientSummary | None]:
     """Compare Locust's request count with the server's; a reason when they disagree."""
     if job.client is None:
         return None, None

@@ -1,9 +1,9 @@
 """Judge a past report again against (possibly new) thresholds, from its kept raw results.
 
-Whole-window threshold objectives are re-measured from the report's ``raw`` vectors and
-client-side ones from its ``client`` summary; objectives judged per slice, against a
-baseline, or by attestation keep the verdict the report holds, since their inputs are not
-all in it.
+Whole-window threshold objectives are re-measured from the report's ``raw`` vectors (the
+client-side ones of older reports from its ``client`` summary); objectives judged per slice,
+against a baseline, or by attestation keep the verdict the report holds, since their inputs
+are not all in it.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from __future__ import annotations
 import time
 
 from reports.model import ObjectiveResult, Report
-from slo.errors import UsageError
+from slo.evaluate.config import SpecConfig
 from slo.evaluate.engine import EXIT_CODES, overall
 from slo.evaluate.judge import judge_threshold
-from slo.slis import AGGREGATED, ClientDef, ClientStats, EndpointStats, RawSample, build_sli
-from slo.slis.base import RawResult
+from slo.slis import AGGREGATED, ClientStats, EndpointStats, RawResult, RawSample, build_sli
+from slo.sources.client import ClientSource
 from slo.spec.mapping import Resolver
 from slo.spec.models import Objective, Spec
 from slo.timeutil import to_datetime
@@ -42,17 +42,18 @@ def _again(
     if o.sustained is not None or o.baseline is not None:
         return old
     sli = build_sli(o.sli, resolver)
-    if isinstance(sli, ClientDef):
-        m = sli.measure(_client(report))
-    else:
-        if not old.raw and old.value is None and old.verdict.value == "skipped":
-            return old
-        raw: RawResult = {
-            name: [RawSample(labels=s.labels, value=s.value) for s in series]
-            for name, series in old.raw.items()
-        }
-        duration = (report.window.end - report.window.start).total_seconds()
-        m = sli.measure(raw, duration=duration)
+    if not old.raw and old.value is None and old.verdict.value == "skipped":
+        return old
+    raw: RawResult = {
+        name: [RawSample(labels=s.labels, value=s.value) for s in series]
+        for name, series in old.raw.items()
+    }
+    client = _client(report)
+    if not raw and not sli.reads_server and client is not None:
+        # Reports written before client answers were kept: the summary's Aggregated row.
+        raw, _ = ClientSource(client).fetch(sli, 0.0, 0.0)
+    duration = (report.window.end - report.window.start).total_seconds()
+    m = sli.measure(raw, duration=duration)
     verdict, reason = judge_threshold(o, m)
     return old.model_copy(
         update={
@@ -70,11 +71,9 @@ def _again(
 
 def rejudge(report: Report, spec: Spec, *, resolver: Resolver | None = None) -> Report:
     """``report`` judged again against ``spec``'s objectives for the report's profile."""
-    profile = spec.profiles.get(report.profile)
-    if profile is None:
-        raise UsageError(f"the spec has no profile {report.profile!r} (the report's profile)")
     resolver = resolver or Resolver(spec.metrics)
-    by_id = {o.id: o for o in profile.objectives}
+    chosen = SpecConfig(spec=spec, spec_label="the spec", profile=report.profile, resolver=resolver)
+    by_id = {o.id: o for o in chosen.definition.objectives}
     results = [
         _again(by_id[old.id], old, report, resolver) if old.id in by_id else old
         for old in report.objectives

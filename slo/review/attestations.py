@@ -20,11 +20,14 @@ import datetime as dt
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from slo.errors import SpecError
-from slo.spec.loader import _problem  # the spec loader's wording of a pydantic error
+from slo.spec.loader import (
+    _problem,  # the spec loader's wording of a pydantic error
+    parse_yaml,
+    read_file,
+)
 from slo.spec.models import Spec
 
 __all__ = ["AttestationRecord", "load_attestations", "parse_attestations"]
@@ -53,25 +56,12 @@ class AttestationRecord(BaseModel):
 
 def load_attestations(path: str | Path, spec: Spec) -> dict[str, AttestationRecord]:
     """Read and check an attestations file; every problem is a ``SpecError`` naming where."""
-    name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SpecError(name, "", f"cannot read the file ({exc.strerror})") from None
-    return parse_attestations(text, spec, name=name)
+    return parse_attestations(read_file(path), spec, name=str(path))
 
 
 def parse_attestations(text: str, spec: Spec, *, name: str) -> dict[str, AttestationRecord]:
     """The attestations in ``text`` (the contents of the file ``name``)."""
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SpecError(
-            name, where, f"expected valid YAML, got a syntax error: {problem}"
-        ) from None
+    document = parse_yaml(text, name=name)
     if document is None:
         return {}
     if not isinstance(document, dict):

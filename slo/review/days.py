@@ -17,9 +17,9 @@ from reports.review import ReviewDay, ReviewObjective, ReviewPeriod
 from reports.text import target
 from reports.verdict import Verdict
 from slo.evaluate.judge import Outcome, judge_baseline, judge_threshold
-from slo.evaluate.sources import MetricSource
 from slo.evaluate.window import Window
-from slo.slis import ClientDef, Measurement, RawResult, build_sli
+from slo.slis import Measurement, RawResult, build_sli
+from slo.sources.base import MetricSource
 from slo.spec.mapping import Resolver
 from slo.spec.models import Objective
 from slo.timeutil import to_datetime
@@ -95,7 +95,7 @@ def breakdown(
     found: list[ReviewObjective] = []
     for objective in objectives:
         sli = build_sli(objective.sli, resolver or Resolver())
-        if isinstance(sli, ClientDef) or not periods:
+        if not sli.reads_server or not periods:
             continue
         result = report.objective(objective.id)
         days: list[ReviewDay]

@@ -16,7 +16,7 @@ from typing import Final
 from reports.model import ObjectiveResult, Report
 from reports.review import AttestationState, ReviewSection
 from slo.errors import UsageError
-from slo.evaluate import Evaluation, evaluate
+from slo.evaluate import RunConfig, evaluate
 from slo.review.attestations import AttestationRecord
 from slo.review.days import breakdown
 from slo.review.trend import previous_review, trend
@@ -33,10 +33,10 @@ CHARTS: Final = ChartOptions(points=180, min_step=300.0)
 
 @dataclass(frozen=True, kw_only=True)
 class ReviewJob:
-    """A review: the evaluation (its ``source`` is required), what the team attested
+    """A review: the run's configuration (its ``source`` is required), what the team attested
     (``attestations``, read from ``attestations_file``), and the previous review's report."""
 
-    evaluation: Evaluation
+    evaluation: RunConfig
     attestations: Mapping[str, AttestationRecord] = field(default_factory=dict)
     attestations_file: str | None = None
     previous: Report | None = None
@@ -84,10 +84,7 @@ def review(job: ReviewJob) -> Report:
     source = ev.source
     if source is None:
         raise UsageError("a review reads history: give a metric source (--prometheus-url)")
-    profile = ev.spec.profiles.get(ev.profile)
-    if profile is None:
-        known = ", ".join(sorted(ev.spec.profiles))
-        raise UsageError(f"{ev.spec_label}: no profile {ev.profile!r} (known: {known})")
+    profile = ev.definition
     recorded = {k: r.passed for k, r in job.attestations.items()}
     report = evaluate(replace(ev, attestations=recorded))
     objectives, states = _attested(profile.attestations, job, report.objectives)
@@ -99,6 +96,7 @@ def review(job: ReviewJob) -> Report:
         ev.window,
         resolver=ev.resolver,
         options=job.charts or CHARTS,
+        spec=ev.spec,
     )
     section = ReviewSection(
         days=periods,

@@ -4,7 +4,6 @@ per gating objective, burn-rate and metric-absent alerts (``slo rules``)."""
 from __future__ import annotations
 
 from slo.rules.build import RuleSettings, build_rules
-from slo.rules.expressions import SliExpression, UnsupportedSli, required, sli_expression
 from slo.rules.model import AlertRule, RecordingRule, RuleFile, RuleGroup
 from slo.rules.objectives import TIERS, VIOLATION, BurnTier, ObjectiveSettings, budget_of
 
@@ -18,10 +17,6 @@ __all__ = [
     "RuleFile",
     "RuleGroup",
     "RuleSettings",
-    "SliExpression",
-    "UnsupportedSli",
     "budget_of",
     "build_rules",
-    "required",
-    "sli_expression",
 ]

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from slo.rules.expressions import required
+from slo.query import render
 from slo.rules.model import AlertRule
-from slo.rules.promql import render
 from slo.rules.runbooks import RUNBOOKS
 from slo.slis import SliDef
 from slo.spec import ResolvedSelector, Resolver, Selector
@@ -36,7 +35,7 @@ def absent_alerts(
     users: dict[str, list[str]] = {}
     names: dict[str, str] = {}
     for objective_id, sli in reads:
-        groups = [[bare(s, resolver) for s in group] for group in required(sli)]
+        groups = [[bare(s, resolver) for s in group] for group in sli.required()]
         expr = " and on() ".join(
             _paren(" or ".join(render("absent", selector=s.promql()) for s in group), groups)
             for group in groups

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from slo.evaluate.judge import fmt
+from slo.query import UnsupportedSli
 from slo.rules.absent import absent_alerts
-from slo.rules.expressions import UnsupportedSli, sli_expression
-from slo.rules.guide import guide_alerts
+from slo.rules.guide import CACHE_HIT_RATE_OBJECTIVE, guide_alerts
 from slo.rules.model import AlertRule, RuleFile, RuleGroup
 from slo.rules.objectives import ObjectiveSettings, objective_alerts
 from slo.rules.recorder import Recorder
@@ -37,12 +37,14 @@ def build_rules(
     labels = {"profile": profile}
     recorder = Recorder()
     notes: list[str] = []
-    guide = guide_alerts(resolver, recorder, labels)
+    guide = guide_alerts(spec, resolver, recorder, labels)
+    if spec.objective_sli(CACHE_HIT_RATE_OBJECTIVE) is None:
+        notes.append(f"CacheHitRateLow: the spec has no {CACHE_HIT_RATE_OBJECTIVE} objective")
     objective_rules: list[AlertRule] = []
     reads: list[tuple[str, SliDef]] = []
     for objective in spec.profiles[profile].objectives:
         sli = build_sli(objective.sli, resolver)
-        if not isinstance(sli, SliDef):
+        if not sli.reads_server:
             notes.append(f"{objective.id}: from the load generator's statistics, not Prometheus")
             continue
         reads.append((objective.id, sli))
@@ -53,7 +55,7 @@ def build_rules(
             notes.append(f"{objective.id}: informs only (gating: false)")
             continue
         try:
-            sli_expression(sli, settings.objectives.window)
+            sli.expression(settings.objectives.window)
         except UnsupportedSli as exc:
             notes.append(f"{objective.id}: {exc}")
             continue

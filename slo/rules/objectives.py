@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from slo.evaluate.judge import fmt
-from slo.rules.expressions import sli_expression
+from slo.query import number, render
 from slo.rules.model import AlertRule
-from slo.rules.promql import number, render
 from slo.rules.recorder import Recorder, camel
 from slo.rules.runbooks import RUNBOOKS, topic_for
 from slo.slis import SliDef
@@ -78,7 +77,7 @@ def objective_alerts(
     """The objective's threshold alert, then its burn-rate alerts."""
     assert objective.comparator is not None and objective.threshold is not None
     window = objective.sustained.slice if objective.sustained else settings.window
-    measured = sli_expression(sli, window)
+    measured = sli.expression(window)
     series = recorder.series(objective.id, "rate", window, measured.value)
     threshold = number(objective.threshold)
     expr = render(
@@ -118,7 +117,7 @@ def objective_alerts(
         if tier.factor * budget >= 1:
             continue
         bad = {
-            w: _bad(recorder.series(objective.id, "rate", w, sli_expression(sli, w).value), good)
+            w: _bad(recorder.series(objective.id, "rate", w, sli.expression(w).value), good)
             for w in (tier.long, tier.short)
         }
         limit = {"factor": number(tier.factor), "budget": number(round(budget, 12))}

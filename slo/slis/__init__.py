@@ -1,20 +1,23 @@
-"""The SLI catalog: each kind written once, compiled to PromQL and to embedded reads."""
+"""The SLI catalog: each kind written once, read from any source through its query values."""
 
 from __future__ import annotations
 
-from slo.slis.base import Measurement, RawResult, RawSample, SeriesReader, SliDef
-from slo.slis.catalog import build_sli
-from slo.slis.client import AGGREGATED, ClientDef, ClientStats, EndpointStats
+from slo.query import RawResult, RawSample
+from slo.slis.base import Measurement, SliDef, SliExpression
+from slo.slis.catalog import build_objective_sli, build_sli, profile_reads
+from slo.slis.client import AGGREGATED, ClientStatDef, ClientStats, EndpointStats
 
 __all__ = [
     "AGGREGATED",
-    "ClientDef",
+    "ClientStatDef",
     "ClientStats",
     "EndpointStats",
     "Measurement",
     "RawResult",
     "RawSample",
-    "SeriesReader",
     "SliDef",
+    "SliExpression",
+    "build_objective_sli",
     "build_sli",
+    "profile_reads",
 ]

@@ -1,30 +1,28 @@
-"""What every SLI produces (``Measurement``) and the two ways it reads data.
+"""What every SLI produces (``Measurement``) and what it asks of the sources.
 
-An SLI is written once: ``queries`` compiles it to named PromQL instant queries, and
-``fetch_embedded`` asks an embedded sample store for the *same* named results. ``measure``
-turns either into a ``Measurement``. Raw results are kept in reports for re-judging.
+An SLI is written once: ``needs`` states the query values it reads (``slo.query``), any
+source answers them (Prometheus, the embedded store, Locust's statistics), and ``measure``
+turns the answers into a ``Measurement``. ``expression`` combines the same rendered queries
+into one PromQL expression for rules, dashboards and charts. Raw results are kept in
+reports for re-judging.
 """
 
 from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass
 
+from slo.query import (
+    Increase,
+    Needs,
+    OverTime,
+    RawResult,
+    RawSample,
+    UnsupportedSli,
+    render_query,
+)
 from slo.spec.mapping import ResolvedSelector
-
-
-@dataclass(frozen=True, kw_only=True)
-class RawSample:
-    """One element of an instant vector: its labels and value."""
-
-    labels: Mapping[str, str] = field(default_factory=dict)
-    value: float
-
-
-RawResult = dict[str, list[RawSample]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,46 +46,67 @@ class Measurement:
         return self.value is not None and math.isfinite(self.value)
 
 
-class SeriesReader(Protocol):
-    """What SLIs need from an embedded sample store (see ``slo.sources.store``)."""
+@dataclass(frozen=True, kw_only=True)
+class SliExpression:
+    """The SLI's value over a window as one PromQL expression and, if any, its event count."""
 
-    def increase(
-        self, selector: ResolvedSelector, start: float, end: float, by: Sequence[str] = ()
-    ) -> list[RawSample]:
-        """Sum of counter increases of the matching series in [start, end], grouped by ``by``."""
-        ...
-
-    def gauge_series(
-        self, selector: ResolvedSelector, start: float, end: float
-    ) -> dict[str, list[float]]:
-        """Each matching series' samples in [start, end], keyed by a series name."""
-        ...
+    value: str
+    requests: str | None = None
 
 
 class SliDef(ABC):
-    """A compiled SLI: queries for Prometheus, reads for the embedded store, one ``measure``."""
+    """A compiled SLI: the queries it needs, and one ``measure`` for every source."""
 
     kind: str = ""
 
     @abstractmethod
-    def queries(self, *, window: str, at: float | None) -> dict[str, str]:
-        """Named PromQL instant queries over ``[window]``, pinned with ``@ at`` when given."""
-
-    @abstractmethod
-    def fetch_embedded(self, reader: SeriesReader, start: float, end: float) -> RawResult:
-        """The same named results as ``queries``, computed from embedded samples."""
+    def needs(self) -> Needs:
+        """The named query values the SLI reads."""
 
     @abstractmethod
     def measure(self, raw: RawResult, *, duration: float) -> Measurement:
-        """The measurement from raw results of either source."""
+        """The measurement from the answers to ``needs`` (from any source)."""
 
-    @abstractmethod
+    def queries(self, *, window: str, at: float | None) -> dict[str, str]:
+        """``needs`` rendered over ``[window]``, pinned with ``@ at`` when given."""
+        return {name: render_query(q, window=window, at=at) for name, q in self.needs().items()}
+
+    def expression(self, window: str) -> SliExpression:
+        """The SLI as one PromQL expression (for rules, dashboards and charts)."""
+        raise UnsupportedSli(f"a {self.kind} SLI has no single PromQL expression")
+
+    @property
+    def reads_server(self) -> bool:
+        """Whether a metric server answers the SLI (not the load generator's statistics)."""
+        return any(isinstance(q, Increase | OverTime) for q in self.needs().values())
+
     def selectors(self) -> list[ResolvedSelector]:
-        """Every series selector the SLI reads (for ``slo doctor``)."""
+        """Every series selector the SLI reads (for ``slo doctor`` and preflight)."""
+        found: list[ResolvedSelector] = []
+        for query in self.needs().values():
+            if isinstance(query, Increase | OverTime) and query.selector not in found:
+                found.append(query.selector)
+        return found
 
     def must_move(self) -> list[ResolvedSelector]:
         """Selectors whose counters must rise in a window with traffic (``slo doctor``)."""
         return self.selectors()
+
+    def required(self) -> list[list[ResolvedSelector]]:
+        """What must exist for the SLI to have a value: any one group, all of a group.
+
+        Only the metric counts (with the mapping's matchers, not the SLI's filters): a
+        metric with no 504 series yet is healthy; a metric with no series at all is silent.
+        """
+        return [unique_metrics(self.selectors())] if self.selectors() else []
+
+
+def unique_metrics(selectors: list[ResolvedSelector]) -> list[ResolvedSelector]:
+    """The first selector of each metric name."""
+    seen: dict[str, ResolvedSelector] = {}
+    for sel in selectors:
+        seen.setdefault(sel.name, sel)
+    return list(seen.values())
 
 
 def total(samples: list[RawSample]) -> float:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from slo.errors import UsageError
 from slo.slis.base import SliDef
-from slo.slis.client import ClientDef
+from slo.slis.client import ClientStatDef
 from slo.slis.counters import RatioDef
 from slo.slis.gauges import AvailabilityDef, GaugeDef, UtilizationDef
 from slo.slis.latency import FractionUnderDef, QuantileDef
-from slo.spec.mapping import Resolver
+from slo.spec.mapping import ResolvedSelector, Resolver
 from slo.spec.models import (
     AvailabilitySli,
     ClientSli,
@@ -16,11 +17,12 @@ from slo.spec.models import (
     QuantileSli,
     RatioSli,
     Sli,
+    Spec,
     UtilizationSli,
 )
 
 
-def build_sli(sli: Sli, resolver: Resolver) -> SliDef | ClientDef:  # noqa: PLR0911 - one per kind
+def build_sli(sli: Sli, resolver: Resolver) -> SliDef:  # noqa: PLR0911 - one per kind
     """The compiled SLI for a spec block, with metric names resolved through ``resolver``."""
     r = resolver.resolve
     match sli:
@@ -42,4 +44,28 @@ def build_sli(sli: Sli, resolver: Resolver) -> SliDef | ClientDef:  # noqa: PLR0
         case AvailabilitySli():
             return AvailabilityDef(r(sli.up))
         case ClientSli():
-            return ClientDef(sli.stat, sli.name)
+            return ClientStatDef(sli.stat, sli.name)
+
+
+def build_objective_sli(spec: Spec, objective_id: str, resolver: Resolver) -> SliDef:
+    """The compiled SLI of the spec objective a chart, panel or alert names by id."""
+    sli = spec.objective_sli(objective_id)
+    if sli is None:
+        raise UsageError(f"the spec {spec.name!r} has no objective {objective_id!r}")
+    return build_sli(sli, resolver)
+
+
+def profile_reads(
+    spec: Spec, profile: str, resolver: Resolver
+) -> dict[ResolvedSelector, list[str]]:
+    """Every server series selector the profile's objectives read, with their ids in order.
+
+    The one answer to "which metrics does this profile read" (preflight, doctor, the gate).
+    """
+    reads: dict[ResolvedSelector, list[str]] = {}
+    for objective in spec.profiles[profile].objectives:
+        for selector in build_sli(objective.sli, resolver).selectors():
+            users = reads.setdefault(selector, [])
+            if objective.id not in users:
+                users.append(objective.id)
+    return reads

@@ -1,11 +1,15 @@
-"""Client-side SLIs: figures from the load generator's own statistics (Locust)."""
+"""Client-side SLIs: figures from the load generator's own statistics (Locust).
+
+Locust's statistics are one more source (``slo.sources.client``): a client SLI asks for
+its statistic and the row's request count as ``ClientStat`` query values.
+"""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
-from slo.slis.base import Measurement
+from slo.query import ClientStat, Needs, RawResult
+from slo.slis.base import Measurement, SliDef
 
 AGGREGATED = "Aggregated"
 
@@ -41,7 +45,7 @@ class ClientStats:
         return None if row is None else row.requests
 
 
-class ClientDef:
+class ClientStatDef(SliDef):
     """One statistic of one Locust row (``rps``, ``mean_ms``, ``p95_ms``, ``failures``...)."""
 
     kind = "client"
@@ -50,30 +54,22 @@ class ClientDef:
         self.stat = stat
         self.name = name
 
-    def describe(self) -> str:
-        return f"locust:{self.stat}{{name={self.name!r}}}"
+    def needs(self) -> Needs:
+        return {
+            "value": ClientStat(stat=self.stat, name=self.name),
+            "requests": ClientStat(stat="requests", name=self.name),
+        }
 
-    def measure(self, stats: ClientStats | None) -> Measurement:
-        if stats is None:
-            return Measurement(
-                value=None, missing=("no Locust statistics given (--locust-stats FILE)",)
-            )
-        row = stats.rows.get(self.name)
-        if row is None:
+    def describe(self) -> str:
+        return ClientStat(stat=self.stat, name=self.name).describe()
+
+    def queries(self, *, window: str, at: float | None) -> dict[str, str]:
+        return {"client": self.describe()}  # the whole run's row: no window to render
+
+    def measure(self, raw: RawResult, *, duration: float) -> Measurement:
+        requests, value = raw.get("requests", []), raw.get("value", [])
+        if not requests:
             return Measurement(value=None, missing=(f"locust row {self.name!r}",))
-        value: float | None
-        if self.stat == "rps":
-            value = row.rps
-        elif self.stat == "mean_ms":
-            value = row.mean_ms if row.requests else math.nan
-        elif self.stat == "p95_ms":
-            value = row.p95_ms
-        elif self.stat == "failures":
-            value = float(row.failures)
-        elif self.stat == "failure_ratio":
-            value = row.failures / row.requests if row.requests else math.nan
-        else:
-            value = float(row.requests)
-        if value is None:
+        if not value:
             return Measurement(value=None, missing=(f"locust {self.stat} of {self.name!r}",))
-        return Measurement(value=value, requests=float(row.requests))
+        return Measurement(value=value[0].value, requests=requests[0].value)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from slo.slis.base import Measurement, RawResult, SeriesReader, SliDef, total
-from slo.slis.promql import at_modifier, render
+from slo.query import Increase, Needs, RawResult, render
+from slo.slis.base import Measurement, SliDef, SliExpression, total, unique_metrics
 from slo.spec.mapping import ResolvedSelector
 
 
@@ -37,14 +37,8 @@ class RatioDef(SliDef):
             + [(f"traffic_{i}", s) for i, s in enumerate(self.traffic)]
         )
 
-    def queries(self, *, window: str, at: float | None) -> dict[str, str]:
-        return {
-            name: render("increase", selector=sel.promql(), window=window, at=at_modifier(at))
-            for name, sel in self._terms()
-        }
-
-    def fetch_embedded(self, reader: SeriesReader, start: float, end: float) -> RawResult:
-        return {name: reader.increase(sel, start, end) for name, sel in self._terms()}
+    def needs(self) -> Needs:
+        return {name: Increase(selector=sel) for name, sel in self._terms()}
 
     def measure(self, raw: RawResult, *, duration: float) -> Measurement:
         missing = tuple(
@@ -73,8 +67,30 @@ class RatioDef(SliDef):
             return Measurement(value=float("nan"), requests=0.0, note="no events in the window")
         return Measurement(value=numerator / denominator, requests=denominator)
 
-    def selectors(self) -> list[ResolvedSelector]:
-        return [sel for _, sel in self._terms()]
+    def expression(self, window: str) -> SliExpression:
+        queries = self.queries(window=window, at=None)
+        denominator_names = {sel.name for sel in self.denominator}
+        numerator = " + ".join(
+            render("zero_if_absent", query=queries[f"numerator_{i}"])
+            if sel.name in denominator_names
+            else queries[f"numerator_{i}"]
+            for i, sel in enumerate(self.numerator)
+        )
+        denominator = " + ".join(queries[f"denominator_{i}"] for i in range(len(self.denominator)))
+        value = render("ratio", numerator=numerator, denominator=denominator)
+        requests = denominator
+        if self.traffic:
+            traffic = " + ".join(queries[f"traffic_{i}"] for i in range(len(self.traffic)))
+            value = render(
+                "ratio_or_unserved", ratio=value, traffic=traffic, denominator=denominator
+            )
+            requests = render("requests_or_traffic", denominator=denominator, traffic=traffic)
+        return SliExpression(value=value, requests=requests)
+
+    def required(self) -> list[list[ResolvedSelector]]:
+        names = {sel.name for sel in self.denominator}
+        needed = list(self.denominator) + [s for s in self.numerator if s.name not in names]
+        return [unique_metrics(needed)]
 
     def must_move(self) -> list[ResolvedSelector]:
         # An error counter that stays still is good news; the denominator must count.

@@ -2,80 +2,61 @@
 
 from __future__ import annotations
 
-import math
 from typing import Final
 
-from slo.slis.base import Measurement, RawResult, RawSample, SeriesReader, SliDef, total
-from slo.slis.promql import at_modifier, render
+from slo.query import Aggregation, Increase, Needs, OverTime, RawResult, number, render
+from slo.slis.base import Measurement, SliDef, SliExpression, total, unique_metrics
 from slo.spec.mapping import ResolvedSelector
+from slo.timeutil import parse_duration
 
-# aggregation -> (PromQL function, its leading arguments)
-_OVER_TIME: Final[dict[str, tuple[str, str]]] = {
-    "max": ("max_over_time", ""),
-    "mean": ("avg_over_time", ""),
-    "p95": ("quantile_over_time", "0.95, "),
-}
+#: How each per-series result becomes the SLI's value (the gate's rule, and the rules').
+_WORST: Final = {"gauge": "max", "availability": "min"}
 
 
-def quantile_of(values: list[float], q: float) -> float:
-    """Prometheus's ``quantile_over_time`` (linear between closest ranks)."""
-    ordered = sorted(values)
-    rank = q * (len(ordered) - 1)
-    low = math.floor(rank)
-    high = min(low + 1, len(ordered) - 1)
-    weight = rank - low
-    return ordered[low] * (1 - weight) + ordered[high] * weight
+class _PerSeriesDef(SliDef):
+    """Each series' samples aggregated; the worst series counts."""
+
+    name: str = ""
+
+    def __init__(self, selector: ResolvedSelector, aggregation: Aggregation) -> None:
+        self.selector = selector
+        self.aggregation: Aggregation = aggregation
+
+    def needs(self) -> Needs:
+        return {self.name: OverTime(selector=self.selector, aggregation=self.aggregation)}
+
+    def measure(self, raw: RawResult, *, duration: float) -> Measurement:
+        samples = raw.get(self.name, [])
+        if not samples:
+            return Measurement(value=None, missing=(self.selector.promql(),))
+        pick = max if _WORST[self.kind] == "max" else min
+        return Measurement(value=pick(s.value for s in samples))
+
+    def expression(self, window: str) -> SliExpression:
+        (query,) = self.queries(window=window, at=None).values()
+        return SliExpression(value=render("worst_series", func=_WORST[self.kind], query=query))
 
 
-def aggregate(values: list[float], aggregation: str) -> float:
-    if aggregation == "max":
-        return max(values)
-    if aggregation == "mean":
-        return math.fsum(values) / len(values)
-    return quantile_of(values, 0.95)
-
-
-def _over_time(
-    reader: SeriesReader, sel: ResolvedSelector, start: float, end: float, aggregation: str
-) -> list[RawSample]:
-    series = reader.gauge_series(sel, start, end)
-    return [
-        RawSample(labels={"series": key}, value=aggregate(values, aggregation))
-        for key, values in sorted(series.items())
-        if values
-    ]
-
-
-def _over_time_query(sel: ResolvedSelector, aggregation: str, window: str, at: float | None) -> str:
-    func, args = _OVER_TIME[aggregation]
-    return render(
-        "over_time", func=func, args=args, selector=sel.promql(), window=window, at=at_modifier(at)
-    )
-
-
-class GaugeDef(SliDef):
+class GaugeDef(_PerSeriesDef):
     """Each series' samples aggregated (max, mean or p95); the worst (largest) series counts."""
 
     kind = "gauge"
+    name = "gauge"
 
-    def __init__(self, gauge: ResolvedSelector, aggregation: str) -> None:
+    def __init__(self, gauge: ResolvedSelector, aggregation: Aggregation) -> None:
+        super().__init__(gauge, aggregation)
         self.gauge = gauge
-        self.aggregation = aggregation
 
-    def queries(self, *, window: str, at: float | None) -> dict[str, str]:
-        return {"gauge": _over_time_query(self.gauge, self.aggregation, window, at)}
 
-    def fetch_embedded(self, reader: SeriesReader, start: float, end: float) -> RawResult:
-        return {"gauge": _over_time(reader, self.gauge, start, end, self.aggregation)}
+class AvailabilityDef(_PerSeriesDef):
+    """Share of scrapes (time slices) in which the target was up; the worst target counts."""
 
-    def measure(self, raw: RawResult, *, duration: float) -> Measurement:
-        samples = raw.get("gauge", [])
-        if not samples:
-            return Measurement(value=None, missing=(self.gauge.promql(),))
-        return Measurement(value=max(s.value for s in samples))
+    kind = "availability"
+    name = "up"
 
-    def selectors(self) -> list[ResolvedSelector]:
-        return [self.gauge]
+    def __init__(self, up: ResolvedSelector) -> None:
+        super().__init__(up, "mean")
+        self.up = up
 
 
 class UtilizationDef(SliDef):
@@ -94,24 +75,13 @@ class UtilizationDef(SliDef):
         self.size = size
         self.fallback = fallback
 
-    def queries(self, *, window: str, at: float | None) -> dict[str, str]:
-        pin = at_modifier(at)
-        found = {
-            "busy": render("increase", selector=self.busy.promql(), window=window, at=pin),
-            "size": render("sum_max_over_time", selector=self.size.promql(), window=window, at=pin),
+    def needs(self) -> Needs:
+        found: Needs = {
+            "busy": Increase(selector=self.busy),
+            "size": OverTime(selector=self.size, aggregation="max", total=True),
         }
         if self.fallback is not None:
-            found["fallback"] = _over_time_query(self.fallback, "mean", window, at)
-        return found
-
-    def fetch_embedded(self, reader: SeriesReader, start: float, end: float) -> RawResult:
-        sizes = _over_time(reader, self.size, start, end, "max")
-        found: RawResult = {
-            "busy": reader.increase(self.busy, start, end),
-            "size": [RawSample(value=total(sizes))] if sizes else [],
-        }
-        if self.fallback is not None:
-            found["fallback"] = _over_time(reader, self.fallback, start, end, "mean")
+            found["fallback"] = OverTime(selector=self.fallback, aggregation="mean")
         return found
 
     def measure(self, raw: RawResult, *, duration: float) -> Measurement:
@@ -129,33 +99,19 @@ class UtilizationDef(SliDef):
             )
         return Measurement(value=None, missing=(self.busy.promql(), self.size.promql()))
 
-    def selectors(self) -> list[ResolvedSelector]:
-        extra = [self.fallback] if self.fallback is not None else []
-        return [self.busy, self.size, *extra]
+    def expression(self, window: str) -> SliExpression:
+        queries = self.queries(window=window, at=None)
+        seconds = number(parse_duration(window))
+        exact = render("utilization", busy=queries["busy"], seconds=seconds, size=queries["size"])
+        if "fallback" in queries:
+            exact = render("or_fallback", exact=exact, fallback=queries["fallback"])
+        return SliExpression(value=exact)
+
+    def required(self) -> list[list[ResolvedSelector]]:
+        groups = [unique_metrics([self.busy, self.size])]
+        if self.fallback is not None:
+            groups.append([self.fallback])
+        return groups
 
     def must_move(self) -> list[ResolvedSelector]:
         return []  # an idle pool (the replica took the reads) is what the guide hopes for
-
-
-class AvailabilityDef(SliDef):
-    """Share of scrapes (time slices) in which the target was up; the worst target counts."""
-
-    kind = "availability"
-
-    def __init__(self, up: ResolvedSelector) -> None:
-        self.up = up
-
-    def queries(self, *, window: str, at: float | None) -> dict[str, str]:
-        return {"up": _over_time_query(self.up, "mean", window, at)}
-
-    def fetch_embedded(self, reader: SeriesReader, start: float, end: float) -> RawResult:
-        return {"up": _over_time(reader, self.up, start, end, "mean")}
-
-    def measure(self, raw: RawResult, *, duration: float) -> Measurement:
-        samples = raw.get("up", [])
-        if not samples:
-            return Measurement(value=None, missing=(self.up.promql(),))
-        return Measurement(value=min(s.value for s in samples))
-
-    def selectors(self) -> list[ResolvedSelector]:
-        return [self.up]

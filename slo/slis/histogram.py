@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from slo.slis.base import RawSample
+from slo.query import RawSample
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -21,7 +21,7 @@ class Buckets:
 
 
 def buckets_from(samples: list[RawSample]) -> Buckets | None:
-    """Buckets from ``sum by (le)`` results; None unless a ``+Inf`` bucket is present."""
+    """Buckets from bucket increases grouped by ``le``; None unless a ``+Inf`` bucket is present."""
     pairs = sorted((float(s.labels.get("le", "nan")), s.value) for s in samples)
     pairs = [(edge, count) for edge, count in pairs if not math.isnan(edge)]
     if len(pairs) < 2 or not math.isinf(pairs[-1][0]):

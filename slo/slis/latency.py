@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
+
 from slo.metrics import BUCKET_SUFFIX, LABEL_LE
-from slo.slis.base import Measurement, RawResult, SeriesReader, SliDef
-from slo.slis.histogram import buckets_from, fraction_under, quantile
-from slo.slis.promql import at_modifier, render
+from slo.query import Increase, Needs, RawResult, number, render
+from slo.slis.base import Measurement, SliDef, SliExpression
+from slo.slis.histogram import Buckets, buckets_from, fraction_under, quantile
 from slo.spec.mapping import ResolvedSelector
 
 BUCKETS = "buckets"
@@ -16,21 +18,25 @@ class _HistogramDef(SliDef):
         self.histogram = histogram
         self.buckets = histogram.with_suffix(BUCKET_SUFFIX)
 
-    def queries(self, *, window: str, at: float | None) -> dict[str, str]:
-        query = render(
-            "bucket_increase", selector=self.buckets.promql(), window=window, at=at_modifier(at)
-        )
-        return {BUCKETS: query}
+    def needs(self) -> Needs:
+        return {BUCKETS: Increase(selector=self.buckets, by=(LABEL_LE,))}
 
-    def fetch_embedded(self, reader: SeriesReader, start: float, end: float) -> RawResult:
-        return {BUCKETS: reader.increase(self.buckets, start, end, by=(LABEL_LE,))}
+    def measure(self, raw: RawResult, *, duration: float) -> Measurement:
+        buckets = buckets_from(raw.get(BUCKETS, []))
+        if buckets is None:
+            return Measurement(value=None, missing=(self.buckets.promql(),))
+        if buckets.total <= 0:
+            return Measurement(value=float("nan"), requests=0.0, note="no observations")
+        return self.from_buckets(buckets)
 
-    def selectors(self) -> list[ResolvedSelector]:
-        return [self.buckets]
+    @abstractmethod
+    def from_buckets(self, buckets: Buckets) -> Measurement:
+        """The measurement from buckets holding at least one observation."""
 
 
 class QuantileDef(_HistogramDef):
-    """``histogram_quantile(q, sum by (le) (increase(..._bucket[w])))`` with its bucket edges."""
+    """The ``q`` quantile of the bucket increases, interpolated as Prometheus does, with the
+    edges of the bucket it falls in."""
 
     kind = "quantile"
 
@@ -38,19 +44,22 @@ class QuantileDef(_HistogramDef):
         super().__init__(histogram)
         self.q = q
 
-    def measure(self, raw: RawResult, *, duration: float) -> Measurement:
-        buckets = buckets_from(raw.get(BUCKETS, []))
-        if buckets is None:
-            return Measurement(value=None, missing=(self.buckets.promql(),))
+    def from_buckets(self, buckets: Buckets) -> Measurement:
         estimate = quantile(self.q, buckets)
-        if estimate is None:
-            return Measurement(value=float("nan"), requests=0.0, note="no observations")
+        assert estimate is not None  # only None without observations
         return Measurement(
             value=estimate.value,
             lower=estimate.lower,
             upper=estimate.upper,
             requests=buckets.total,
             in_inf_bucket=estimate.in_inf_bucket,
+        )
+
+    def expression(self, window: str) -> SliExpression:
+        buckets = self.queries(window=window, at=None)[BUCKETS]
+        return SliExpression(
+            value=render("quantile", q=number(self.q), buckets=buckets),
+            requests=render("observations", buckets=buckets),
         )
 
 
@@ -63,13 +72,9 @@ class FractionUnderDef(_HistogramDef):
         super().__init__(histogram)
         self.le = le
 
-    def measure(self, raw: RawResult, *, duration: float) -> Measurement:
-        buckets = buckets_from(raw.get(BUCKETS, []))
-        if buckets is None:
-            return Measurement(value=None, missing=(self.buckets.promql(),))
+    def from_buckets(self, buckets: Buckets) -> Measurement:
         share = fraction_under(self.le, buckets)
-        if share is None:
-            return Measurement(value=float("nan"), requests=0.0, note="no observations")
+        assert share is not None  # only None without observations
         value, low, high = share
         exact = low == high
         return Measurement(

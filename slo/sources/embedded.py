@@ -1,214 +1,105 @@
-"""Samples a target's ``/metrics`` into a :class:`SampleStore` every ``interval`` seconds.
+"""The embedded source: query values computed over an in-process ``SampleStore``.
 
-The scraper is the embedded source's stand-in for a Prometheus server: a background thread
-on a drift-free schedule (scrape ``k`` is due at ``t0 + k * interval``; a scrape that
-overruns skips the ticks it missed instead of shifting the ones after it). Like Prometheus it
-adds ``up`` (1 or 0) and ``scrape_duration_seconds`` at every scrape. A failed scrape never
-raises: its error is appended to :attr:`EmbeddedScraper.errors`, with the URL's password
-and secret query parameters redacted.
+The store (``slo.sources.samples``) is filled by the embedded scraper. This source answers
+the same query values Prometheus answers (``slo.query``): counter increases with resets
+handled by the store, and per-series gauge aggregates with Prometheus's own rules.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-import time
-from datetime import UTC, datetime
-from types import TracebackType
-from typing import Final
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from collections.abc import Mapping, Sequence
 
-import httpx
-
-from slo.sources.samples import SampleStore
-
-__all__ = ["SCRAPE_DURATION", "UP", "EmbeddedScraper", "redact_url"]
-
-UP: Final = "up"
-SCRAPE_DURATION: Final = "scrape_duration_seconds"
-
-# What Prometheus sends when it does not want OpenMetrics: the parser reads text 0.0.4.
-_ACCEPT: Final = "text/plain;version=0.0.4;q=1.0,*/*;q=0.1"
-_MAX_BODY_BYTES: Final = 64 * 1024 * 1024
-_SECRET_PARAMS: Final = ("password", "passwd", "token", "secret", "key", "auth", "signature")
-_REDACTED: Final = "***"
+from slo.query import Increase, OverTime, Query, RawSample
+from slo.sources.base import QuerySource
+from slo.sources.samples import Matcher, SampleStore
+from slo.spec.mapping import MatcherTuple, ResolvedSelector
 
 
-def redact_url(url: str) -> str:
-    """``url`` with its password and secret-looking query parameters replaced by ``***``."""
-    try:
-        parts = urlsplit(url)
-        password = parts.password
-    except ValueError:
-        return _REDACTED
-    netloc = parts.netloc
-    if password is not None:
-        userinfo, _, host = netloc.rpartition("@")
-        user = userinfo.split(":", 1)[0]
-        netloc = f"{user}:{_REDACTED}@{host}"
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        if any(_is_secret(name) for name, _ in pairs):
-            query = urlencode([(n, _REDACTED if _is_secret(n) else v) for n, v in pairs], safe="*")
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+def quantile_of(values: list[float], q: float) -> float:
+    """Prometheus's ``quantile_over_time`` (linear between closest ranks)."""
+    ordered = sorted(values)
+    rank = q * (len(ordered) - 1)
+    low = math.floor(rank)
+    high = min(low + 1, len(ordered) - 1)
+    weight = rank - low
+    return ordered[low] * (1 - weight) + ordered[high] * weight
 
 
-def _secrets(url: str) -> set[str]:
-    """The password and secret query values in ``url``, raw and decoded."""
-    try:
-        parts = urlsplit(url)
-        found = [parts.password or ""]
-    except ValueError:
-        return set()
-    for raw in parts.query.split("&"):
-        name, _, value = raw.partition("=")
-        if _is_secret(unquote(name)):
-            found.append(value)
-    return {form for secret in found if secret for form in (secret, unquote(secret))}
+def aggregate(values: list[float], aggregation: str) -> float:
+    """One series' samples reduced as the matching ``*_over_time`` function does."""
+    if aggregation == "max":
+        return max(values)
+    if aggregation == "mean":
+        return math.fsum(values) / len(values)
+    if aggregation == "last":
+        return values[-1]
+    return quantile_of(values, 0.95)
 
 
-def _is_secret(name: str) -> bool:
-    lowered = name.lower()
-    return any(word in lowered for word in _SECRET_PARAMS)
+def matches(labels: Mapping[str, str], matchers: Sequence[MatcherTuple]) -> bool:
+    """PromQL matcher semantics, by the store's own ``Matcher``."""
+    return all(Matcher(label, op, value).matches(labels) for label, op, value in matchers)
 
 
-class _ScrapeFailed(Exception):
-    """A response that arrived but cannot be used (status, size, time)."""
+class EmbeddedSource(QuerySource):
+    """Evaluates query values over samples the harness scraped itself."""
 
+    kind = "embedded"
 
-class EmbeddedScraper:
-    """Scrapes ``url`` into ``store``; ``start``/``stop`` the thread or call ``scrape_once``.
-
-    ``timeout`` bounds each scrape as a whole (connect, headers and body). A ``client`` is
-    used as given and never closed here; without one the scraper opens its own on first use
-    and closes it in :meth:`stop`. Also a context manager (``with scraper:`` starts it).
-    """
-
-    def __init__(
-        self,
-        url: str,
-        store: SampleStore,
-        *,
-        interval: float = 1.0,
-        timeout: float = 2.0,
-        client: httpx.Client | None = None,
-    ) -> None:
-        if not (math.isfinite(interval) and interval > 0):
-            raise ValueError(f"scrape interval must be a positive number of seconds: {interval}")
-        if not (math.isfinite(timeout) and timeout > 0):
-            raise ValueError(f"scrape timeout must be a positive number of seconds: {timeout}")
-        self.url = url
+    def __init__(self, store: SampleStore, *, description: str = "embedded samples") -> None:
         self.store = store
-        self.interval = float(interval)
-        self.timeout = float(timeout)
-        self.errors: list[str] = []
-        self.scrapes = 0  # successful ones
-        self._client = client
-        self._owns_client = client is None
-        self._redacted_url = redact_url(url)
-        self._scrape_lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self.description = description
 
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+    def read(self, query: Query, start: float, end: float) -> list[RawSample]:
+        if isinstance(query, Increase):
+            return self.increase(query.selector, start, end, by=query.by)
+        if isinstance(query, OverTime):
+            found = [
+                RawSample(labels={"series": key}, value=aggregate(values, query.aggregation))
+                for key, values in sorted(self.gauge_series(query.selector, start, end).items())
+                if values
+            ]
+            if query.total:
+                return [RawSample(value=math.fsum(s.value for s in found))] if found else []
+            return found
+        return []  # a client statistic: not in the server's samples
 
-    def start(self) -> None:
-        """Scrape now, then every ``interval`` s in a daemon thread until :meth:`stop`."""
-        if self.running:
-            raise RuntimeError(f"the scraper of {self._redacted_url} is already running")
-        self._stopping = threading.Event()
-        self._open_client()  # building a client takes a while; not inside the first scrape
-        self._thread = threading.Thread(
-            target=self._run,
-            args=(self._stopping,),
-            name=f"embedded-scraper {self._redacted_url}",
-            daemon=True,
+    def increase(
+        self, selector: ResolvedSelector, start: float, end: float, by: Sequence[str] = ()
+    ) -> list[RawSample]:
+        """Sum of counter increases of the matching series in [start, end], grouped by ``by``."""
+        found = self.store.counter_increase(
+            selector.name, _matchers(selector), start, end, by=tuple(by)
         )
-        self._thread.start()
+        return [
+            RawSample(labels=dict(zip(by, key, strict=True)), value=float(value))
+            for key, value in sorted(found.items())
+        ]
 
-    def stop(self) -> None:
-        """Stop the schedule; returns once a scrape in flight (bounded by timeout) ended."""
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        if self._owns_client and self._client is not None:
-            self._client.close()
-            self._client = None
+    def gauge_series(
+        self, selector: ResolvedSelector, start: float, end: float
+    ) -> dict[str, list[float]]:
+        """Each matching series' samples in [start, end], keyed by a series name."""
+        chosen = self.series(selector)
+        if not chosen:
+            return {}
+        by = tuple(sorted({key for labels in chosen for key in labels}))
+        frame = self.store.gauge_values(selector.name, _matchers(selector), start, end, by=by)
+        return {
+            str(column): [float(v) for v in frame[column].dropna().tolist()]
+            for column in frame.columns
+            if column != "ts"
+        }
 
-    def __enter__(self) -> EmbeddedScraper:
-        self.start()
-        return self
+    def series(self, selector: ResolvedSelector) -> list[dict[str, str]]:
+        """Label sets of the stored series ``selector`` matches."""
+        return [
+            labels
+            for labels in self.store.series_labels(selector.name)
+            if matches(labels, selector.matchers)
+        ]
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
-    def scrape_once(self) -> None:
-        """One scrape, stored at the time it began; a failure is recorded, never raised."""
-        with self._scrape_lock:
-            ts = time.time()
-            began = time.monotonic()
-            try:
-                text = self._fetch(began + self.timeout)
-                took = time.monotonic() - began
-                self.store.add_scrape(ts, text, extra=[(UP, {}, 1.0), (SCRAPE_DURATION, {}, took)])
-            except Exception as exc:  # recorded, never raised: the schedule must go on
-                took = time.monotonic() - began
-                self.store.add_failed_scrape(ts, extra=[(UP, {}, 0.0), (SCRAPE_DURATION, {}, took)])
-                self.errors.append(self._describe(ts, exc))
-            else:
-                self.scrapes += 1
-
-    def _open_client(self) -> httpx.Client:
-        if self._client is None:
-            self._client = httpx.Client(follow_redirects=True)
-        return self._client
-
-    def _fetch(self, deadline: float) -> str:
-        client = self._open_client()
-        headers = {"Accept": _ACCEPT}
-        with client.stream("GET", self.url, headers=headers, timeout=self.timeout) as resp:
-            if resp.status_code != httpx.codes.OK:
-                raise _ScrapeFailed(f"HTTP {resp.status_code} {resp.reason_phrase}")
-            body = bytearray()
-            for chunk in resp.iter_bytes():
-                body.extend(chunk)
-                if len(body) > _MAX_BODY_BYTES:
-                    raise _ScrapeFailed(f"body larger than {_MAX_BODY_BYTES} bytes")
-                if time.monotonic() > deadline:
-                    raise _ScrapeFailed(f"body not received within {self.timeout:g} s")
-            return bytes(body).decode(resp.charset_encoding or "utf-8", errors="replace")
-
-    def _describe(self, ts: float, exc: Exception) -> str:
-        when = datetime.fromtimestamp(ts, tz=UTC).isoformat(timespec="milliseconds")
-        if isinstance(exc, _ScrapeFailed):
-            detail = str(exc)
-        elif isinstance(exc, httpx.TimeoutException):
-            detail = f"{type(exc).__name__}: no answer within {self.timeout:g} s ({exc})"
-        else:
-            detail = f"{type(exc).__name__}: {exc or 'no detail'}"
-        return f"{when} GET {self._redacted_url}: {self._redact(detail)}"
-
-    def _redact(self, text: str) -> str:
-        text = text.replace(self.url, self._redacted_url)
-        for secret in _secrets(self.url):
-            text = text.replace(secret, _REDACTED)
-        return text
-
-    def _run(self, stopping: threading.Event) -> None:
-        origin = time.monotonic()
-        tick = 0
-        while not stopping.is_set():
-            self.scrape_once()
-            now = time.monotonic()
-            tick = max(tick + 1, math.floor((now - origin) / self.interval) + 1)
-            if stopping.wait(origin + tick * self.interval - now):
-                return
+def _matchers(selector: ResolvedSelector) -> list[Matcher]:
+    return [Matcher(label, op, value) for label, op, value in selector.matchers]

@@ -14,9 +14,11 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from reports.redact import redact_text, redact_url, url_secrets
 from slo.errors import SourceError
-from slo.slis.base import RawResult, RawSample, SliDef
-from slo.sources.embedded import redact_url
+from slo.query import OverTime, Query, RawSample, render_query
+from slo.sources.base import QuerySource
+from slo.spec.mapping import ResolvedSelector
 from slo.timeutil import format_duration
 
 
@@ -32,21 +34,14 @@ class PrometheusConfig:
     verify_tls: bool = True
 
     def secrets(self) -> list[str]:
+        """Every credential this config holds (header values, passwords, tokens, URL user)."""
         found = list(self.headers.values())
         if self.basic_auth is not None:
             found.append(self.basic_auth[1])
         if self.bearer_token:
             found.append(self.bearer_token)
-        userinfo = urlsplit(self.url).netloc.rpartition("@")[0]
-        return [*found, *userinfo.split(":")] if userinfo else found
-
-
-def redact_text(text: str, secrets: list[str]) -> str:
-    """``text`` with each known secret (password, token, header value) replaced by ``***``."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
+        user = urlsplit(self.url).username  # kept secret too: a lone user part is often a token
+        return [*found, *([user] if user else []), *sorted(url_secrets(self.url))]
 
 
 def _client(config: PrometheusConfig) -> Any:
@@ -76,7 +71,7 @@ def _samples(result: list[dict[str, Any]]) -> list[RawSample]:
     return [RawSample(labels=dict(r.get("metric", {})), value=float(r["value"][1])) for r in result]
 
 
-class PrometheusSource:
+class PrometheusSource(QuerySource):
     """Runs an SLI's named queries against Prometheus."""
 
     kind = "prometheus"
@@ -122,25 +117,22 @@ class PrometheusSource:
                 )
         return by_time
 
-    def fetch(self, sli: SliDef, start: float, end: float) -> tuple[RawResult, dict[str, str]]:
-        """The SLI's raw results over [start, end] and the queries as sent."""
-        queries = sli.queries(window=format_duration(end - start), at=end)
-        return {name: self.instant(q) for name, q in queries.items()}, queries
+    def read(self, query: Query, start: float, end: float) -> list[RawSample]:
+        """The answer to ``query`` over [start, end], pinned to ``end``."""
+        return self.instant(render_query(query, window=format_duration(end - start), at=end))
 
-    def fetch_slices(self, sli: SliDef, ends: list[float], size: float) -> list[RawResult]:
-        """Raw results for consecutive slices of ``size`` seconds ending at ``ends``."""
-        queries = sli.queries(window=format_duration(size), at=None)
-        per_query = {
-            name: self.range(q, start=ends[0], end=ends[-1], step=size)
-            for name, q in queries.items()
-        }
-        return [{name: _nearest(found, end) for name, found in per_query.items()} for end in ends]
+    def read_slices(self, query: Query, ends: list[float], size: float) -> list[list[RawSample]]:
+        """All slices' answers from one range query stepping by ``size``."""
+        if not ends:
+            return []
+        rendered = render_query(query, window=format_duration(size))
+        found = self.range(rendered, start=ends[0], end=ends[-1], step=size)
+        return [_nearest(found, end) for end in ends]
 
-    def series(self, selector: str, start: float, end: float) -> list[dict[str, str]]:
+    def series(self, selector: ResolvedSelector, start: float, end: float) -> list[dict[str, str]]:
         """Label sets of the series matching ``selector`` with samples in the window."""
-        window = format_duration(max(end - start, 1.0))
-        query = f"last_over_time({selector}[{window}] @ {end:.3f})"
-        return [dict(s.labels) for s in self.instant(query)]
+        last = OverTime(selector=selector, aggregation="last")
+        return [dict(s.labels) for s in self.read(last, end - max(end - start, 1.0), end)]
 
 
 def _nearest(found: dict[float, list[RawSample]], ts: float) -> list[RawSample]:

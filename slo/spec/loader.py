@@ -36,14 +36,19 @@ def load_mapping(path: str | Path) -> MappingFile:
     return _load(Path(path), MappingFile)
 
 
-def _load(path: Path, model: type[M]) -> M:
-    name = str(path)
+def read_file(path: str | Path) -> str:
+    """The text of a spec, mapping or attestations file; a ``SpecError`` if it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise SpecError(name, "", f"cannot read the file ({exc.strerror})") from None
+        raise SpecError(str(path), "", f"cannot read the file ({exc.strerror})") from None
+
+
+def parse_yaml(text: str, *, name: str) -> Any:
+    """The YAML document in ``text`` (the contents of the file ``name``); a syntax error is a
+    ``SpecError`` at its line and column."""
     try:
-        document = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -51,6 +56,11 @@ def _load(path: Path, model: type[M]) -> M:
         raise SpecError(
             name, where, f"expected valid YAML, got a syntax error: {problem}"
         ) from None
+
+
+def _load(path: Path, model: type[M]) -> M:
+    name = str(path)
+    document = parse_yaml(read_file(path), name=name)
     if not isinstance(document, dict):
         got = type(document).__name__
         raise SpecError(name, "", f"expected a mapping with a 'version' key, got {got}")

@@ -210,6 +210,49 @@ class Profile(_Model):
         return self
 
 
+# What a figure reads from its SLI's measurement over the window: the SLI's value, or (a
+# ratio only) how many events its numerator counted, in all or per second.
+_FIGURE_UNITS: dict[str, str] = {
+    "numerator_count": "count",
+    "numerator_per_second": "requests_per_second",
+}
+
+
+class Figure(_Model):
+    """A number measured over every judged window but never judged (the spec's ``figures``).
+
+    The guide's "Expected Impact" (99% faster responses, 98% fewer primary queries...) is
+    a before/after comparison, not a threshold: each figure is measured in every report,
+    whatever the profile, under a stable name, and ``slo compare`` sets two reports' figures
+    side by side. ``measure`` is what the figure takes from the SLI's measurement: its
+    ``value``, or for a ratio the events its numerator counted (``numerator_count``, e.g.
+    499/504 responses; ``numerator_per_second``, e.g. primary database queries per second).
+    A numerator with no series counts zero when the denominator's metric counted events.
+    """
+
+    description: str
+    sli: Sli
+    measure: Literal["value", "numerator_count", "numerator_per_second"] = "value"
+    unit: Unit
+
+    @model_validator(mode="after")
+    def _unit_fits(self) -> Figure:
+        if isinstance(self.sli, ClientSli):
+            raise ValueError("expected a server-side SLI (figures are measured from metrics)")
+        if self.measure == "value":
+            units = expected_units(self.sli)
+        elif self.sli.kind != "ratio":
+            raise ValueError(f"expected a ratio SLI for measure {self.measure}")
+        else:
+            units = (_FIGURE_UNITS[self.measure],)
+        if units is not None and self.unit not in units:
+            raise ValueError(
+                f"expected unit {' or '.join(units)} for {self.measure} of a {self.sli.kind} "
+                f"SLI, got {self.unit!r}"
+            )
+        return self
+
+
 class MetricMapping(_Model):
     """Where a logical metric lives on a backend: its name, label renames, extra matchers."""
 
@@ -234,3 +277,17 @@ class Spec(_Model):
     source: str = ""
     metrics: dict[str, MetricMapping] = Field(default_factory=dict)
     profiles: dict[str, Profile]
+    # Measured in every report, whatever the profile; never judged (see ``Figure``).
+    figures: dict[Identifier, Figure] = Field(default_factory=dict)
+
+    def objective_sli(self, objective_id: str) -> Sli | None:
+        """The SLI of the objective ``objective_id`` (the first profile that has it).
+
+        Charts, dashboards and the guide's alerts name an objective instead of copying its
+        query, so each SLI is defined once, in the spec.
+        """
+        for profile in self.profiles.values():
+            for objective in profile.objectives:
+                if objective.id == objective_id:
+                    return objective.sli
+        return None

@@ -13,7 +13,7 @@ from slo.timeseries.build import (
     chart_step,
     with_timeseries,
 )
-from slo.timeseries.charts import CHARTS, CLIENT_VS_SERVER, Chart
+from slo.timeseries.definitions import CHARTS, CLIENT_VS_SERVER, Chart
 
 __all__ = [
     "CHARTS",

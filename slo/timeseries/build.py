@@ -1,4 +1,4 @@
-"""Measure the charts of :mod:`slo.timeseries.charts` over a window, step by step.
+"""Measure the charts of :mod:`slo.timeseries.definitions` over a window, step by step.
 
 A point is the SLI over the step that *ends* at its timestamp, read through
 ``MetricSource.fetch_slices`` (one range query per named query on Prometheus, one read per
@@ -17,18 +17,19 @@ from typing import Final
 from reports.model import ObjectiveResult, Report
 from reports.timeseries import Point, Threshold, TimeSeries
 from slo.errors import SourceError
-from slo.evaluate.sources import MetricSource
 from slo.evaluate.window import Window
-from slo.metrics import HTTP_REQUEST_DURATION
+from slo.metrics import HTTP_REQUEST_DURATION, LABEL_PATH
 from slo.slis import Measurement, SliDef, build_sli
+from slo.sources.base import MetricSource
+from slo.spec import default_spec_path, load_spec
 from slo.spec.mapping import Resolver
-from slo.spec.models import Selector
-from slo.timeseries.charts import (
+from slo.spec.models import QuantileSli, Selector, Spec
+from slo.timeseries.definitions import (
     CHARTS,
     CLIENT_VS_SERVER,
     CLIENT_VS_SERVER_TITLE,
     Chart,
-    ChartSli,
+    Line,
     p95,
 )
 from slo.timeutil import format_duration, to_datetime
@@ -39,21 +40,19 @@ or None when it sent none (for example ``lambda a, b: recorder.window(a, b).p95_
 
 NICE_STEPS: Final = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800,
                      21600, 43200, 86400)  # fmt: skip
-MODELS_PATH: Final = "/models"
 
 
 @dataclass(frozen=True, kw_only=True)
 class ChartOptions:
-    """How finely to sample the window, and which path the latency charts read.
+    """How finely to sample the window.
 
-    ``min_step`` must cover several scrape intervals on Prometheus (``increase`` over a
-    step needs two samples in it): 5 s suits the reference stack's 1 s scrape; use 60 s for
-    a 15 s scrape interval.
+    ``min_step`` must cover several scrape intervals on Prometheus (a counter's increase
+    over a step needs two samples in it): 5 s suits the reference stack's 1 s scrape; use
+    60 s for a 15 s scrape interval.
     """
 
     points: int = 120
     min_step: float = 5.0
-    models_path: str = MODELS_PATH
 
 
 def chart_step(window: Window, options: ChartOptions = ChartOptions()) -> float:
@@ -96,16 +95,30 @@ def _thresholds(
 class _Reader:
     """Measures SLIs at every step of one window."""
 
-    def __init__(self, source: MetricSource, window: Window, resolver: Resolver, step: float):
+    def __init__(
+        self, source: MetricSource, window: Window, resolver: Resolver, step: float, spec: Spec
+    ):
         self.source = source
         self.resolver = resolver
         self.step = step
         self.ends = window.slice_ends(step)
+        self.spec = spec
 
-    def sli(self, spec: ChartSli) -> SliDef:
-        built = build_sli(spec, self.resolver)
-        assert isinstance(built, SliDef)  # charts never use client-side SLIs
-        return built
+    def sli(self, line: Line) -> SliDef:
+        """The line's SLI: an objective's, as the spec defines it, or the chart's own."""
+        if not isinstance(line, str):
+            return build_sli(line, self.resolver)
+        found = self.spec.objective_sli(line)
+        if found is None:
+            raise SourceError(f"the spec {self.spec.name!r} has no objective {line!r}")
+        return build_sli(found, self.resolver)
+
+    def path(self, line: Line) -> str:
+        """The request path a latency line reads, for its title."""
+        sli = self.spec.objective_sli(line) if isinstance(line, str) else line
+        if isinstance(sli, QuantileSli):
+            return sli.histogram.match.get(LABEL_PATH, "all requests")
+        return "all requests"
 
     def line(self, sli: SliDef, *, per_second: bool = False) -> list[Point]:
         raws = self.source.fetch_slices(sli, self.ends, self.step) if self.ends else []
@@ -124,13 +137,14 @@ class _Reader:
 
 
 def _draw(
-    reader: _Reader, chart_id: str, chart: Chart, path: str, objectives: Sequence[ObjectiveResult]
+    reader: _Reader, chart_id: str, chart: Chart, objectives: Sequence[ObjectiveResult]
 ) -> TimeSeries:
     lines: dict[str, list[Point]] = {}
     queries: list[str] = []
-    for name, spec in chart.lines(path).items():
-        sli = reader.sli(spec)
-        lines[name] = reader.line(sli, per_second=chart.per_second)
+    path = reader.path(next(iter(chart.lines.values())))
+    for name, line in chart.lines.items():
+        sli = reader.sli(line)
+        lines[name.format(path=path)] = reader.line(sli, per_second=chart.per_second)
         queries.append(reader.query(sli))
     return TimeSeries(
         id=chart_id,
@@ -169,14 +183,17 @@ def build_timeseries(
     objectives: Sequence[ObjectiveResult] = (),
     client_p95: ClientLatency | None = None,
     options: ChartOptions = ChartOptions(),
+    spec: Spec | None = None,
 ) -> list[TimeSeries]:
     """The charts of ``window``, in :data:`CHARTS` order, then client vs server P95 when
-    ``client_p95`` is given."""
-    reader = _Reader(source, window, resolver or Resolver(), chart_step(window, options))
-    path = options.models_path
+    ``client_p95`` is given. Lines that name an objective read its SLI from ``spec``
+    (default: the shipped criteria)."""
+    spec = spec or load_spec(default_spec_path())
+    step = chart_step(window, options)
+    reader = _Reader(source, window, resolver or Resolver(), step, spec)
     builders: list[tuple[str, str, Callable[[], TimeSeries]]] = [
-        (chart_id, chart.title.format(path=path),
-         partial(_draw, reader, chart_id, chart, path, objectives))
+        (chart_id, chart.title.format(path=reader.path(next(iter(chart.lines.values())))),
+         partial(_draw, reader, chart_id, chart, objectives))
         for chart_id, chart in CHARTS.items()
     ]  # fmt: skip
     if client_p95 is not None:
@@ -205,6 +222,7 @@ def with_timeseries(
     resolver: Resolver | None = None,
     client_p95: ClientLatency | None = None,
     options: ChartOptions = ChartOptions(),
+    spec: Spec | None = None,
 ) -> Report:
     """``report`` with the charts of its window, thresholds taken from its objectives."""
     series = build_timeseries(
@@ -214,5 +232,6 @@ def with_timeseries(
         objectives=report.objectives,
         client_p95=client_p95,
         options=options,
+        spec=spec,
     )
     return report.model_copy(update={"timeseries": series})

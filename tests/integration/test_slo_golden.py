@@ -21,9 +21,9 @@ from slo_prometheus import run_prometheus
 from reports import Verdict
 from slo.evaluate import Evaluation, Window, evaluate
 from slo.slis import ClientStats, EndpointStats, SliDef, build_sli
+from slo.sources.embedded import EmbeddedSource
 from slo.sources.prometheus import PrometheusConfig, PrometheusSource
 from slo.sources.samples import SampleStore
-from slo.sources.store import EmbeddedSource
 from slo.spec import Resolver, default_spec_path, load_spec
 from slo.spec.models import Sli
 

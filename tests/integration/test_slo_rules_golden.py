@@ -18,7 +18,6 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "unit" / "slo"))
 from golden_data import T0, WINDOW, build_datasets
 from slo_prometheus import run_prometheus
 
-from slo.rules import sli_expression
 from slo.slis import SliDef, build_sli
 from slo.sources.prometheus import PrometheusConfig, PrometheusSource
 from slo.spec import Resolver, default_spec_path, load_spec
@@ -55,7 +54,7 @@ def test_the_rule_expression_equals_the_gates_measurement(
     gate = sli.measure(raw, duration=WINDOW).value
     response = httpx.get(
         f"{prometheus_url}/api/v1/query",
-        params={"query": sli_expression(sli, "10m").value, "time": end},
+        params={"query": sli.expression("10m").value, "time": end},
         timeout=5,
     )
     assert response.status_code == 200, response.text

@@ -85,7 +85,7 @@ def test_the_replica_is_used_again_once_a_probe_succeeds() -> None:
     db, _, replica, metrics = database(replica_fails=True)
     asyncio.run(db.read("models", "SELECT 1"))
     replica.fail = False
-    db._replica_retry_at = 0.0  # the back-off has passed
+    db._replica_breaker._retry_at = 0.0  # the back-off has passed
     assert asyncio.run(db.read("models", "SELECT 1")) == ["replica"]
     assert db.replica_state()["status"] == "healthy"
     assert replica_count(metrics, "success") == 1

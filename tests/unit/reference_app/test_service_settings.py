@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import AliasChoices
 
 from reference_app.errors import SettingsError
 from reference_app.main import load_settings
+from reference_app.settings import Settings
+from reference_app.stack.servers import SERVICE_VARIABLES
 
 PRIMARY = "postgresql://catalog:pw@127.0.0.1:5432/catalog"
 REPLICA = "postgresql://catalog:pw@127.0.0.1:5433/catalog"
@@ -13,20 +16,19 @@ REPLICA = "postgresql://catalog:pw@127.0.0.1:5433/catalog"
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "DATABASE_URL",
-        "READ_REPLICA_URL",
-        "SUPABASE_READ_REPLICA_URL",
-        "REDIS_URL",
-        "CATALOG_CACHE_TTL",
-        "DB_POOL_SIZE_PRIMARY",
-        "DB_POOL_SIZE_REPLICA",
-        "REQUEST_DEADLINE_SECONDS",
-        "REDIS_TIMEOUT_SECONDS",
-        "LOG_LEVEL",
-    ):
+    for name in SERVICE_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", PRIMARY)
+
+
+def test_the_launcher_knows_every_variable_the_service_reads() -> None:
+    # The launcher clears these from the environment it passes on; one it does
+    # not know would leak from the caller's shell into every stack.
+    read: set[object] = set()
+    for field in Settings.model_fields.values():
+        alias = field.validation_alias
+        read.update(alias.choices if isinstance(alias, AliasChoices) else [alias])
+    assert read == set(SERVICE_VARIABLES)
 
 
 def test_defaults_match_the_contract() -> None:

@@ -13,7 +13,6 @@ from test_rules import MAPPING, run_cli
 
 from slo.dashboard import build_dashboard, dashboard_text
 from slo.metrics import BUCKET_SUFFIX, CONTRACT, COUNT_SUFFIX, SUM_SUFFIX
-from slo.rules import sli_expression
 from slo.slis import SliDef, build_sli
 from slo.spec import Resolver, Spec, default_spec_path, load_mapping, load_spec
 
@@ -93,7 +92,7 @@ def test_each_objective_panel_queries_the_expression_the_gate_uses(
         sli = build_sli(objective.sli, resolver)
         assert isinstance(sli, SliDef)
         (target,) = panel["targets"]
-        assert target["expr"] == sli_expression(sli, "5m").value
+        assert target["expr"] == sli.expression("5m").value
         for query in sli.queries(window="5m", at=None).values():
             assert query in target["expr"]
 
@@ -105,7 +104,7 @@ def test_the_guide_panels_use_the_gates_cache_and_latency_expressions(spec: Spec
     for index, objective_id in ((0, "cache_hit_rate"), (1, "latency_p95")):
         sli = build_sli(objectives[objective_id].sli, resolver)
         assert isinstance(sli, SliDef)
-        assert panels[index]["targets"][0]["expr"] == sli_expression(sli, "5m").value
+        assert panels[index]["targets"][0]["expr"] == sli.expression("5m").value
 
 
 def test_each_threshold_is_drawn_with_red_on_the_failing_side(spec: Spec) -> None:

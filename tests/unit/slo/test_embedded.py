@@ -12,8 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from slo.sources.embedded import SCRAPE_DURATION, UP, EmbeddedScraper, redact_url
+from reports.redact import redact_url
 from slo.sources.samples import Matcher, SampleStore
+from slo.sources.scraper import SCRAPE_DURATION, UP, EmbeddedScraper
 
 FIXTURES = Path(__file__).parent / "exposition"
 RECORDED = [(FIXTURES / f"scrape_{k}.prom").read_text() for k in range(6)]

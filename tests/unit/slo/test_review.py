@@ -26,10 +26,9 @@ from slo.review import (
     review,
     trend,
 )
-from slo.slis import SliDef
-from slo.slis.base import RawResult
+from slo.slis import RawResult, SliDef
+from slo.sources.embedded import EmbeddedSource
 from slo.sources.samples import SampleStore
-from slo.sources.store import EmbeddedSource
 from slo.spec import default_spec_path, load_spec
 from slo.timeutil import to_datetime
 

@@ -14,7 +14,7 @@ from promtool_cases import PROMTOOL, needs_promtool
 from slo.cli import generate
 from slo.cli.parser import _Parser
 from slo.errors import SloError
-from slo.rules import RuleFile, build_rules, sli_expression
+from slo.rules import RuleFile, build_rules
 from slo.slis import SliDef, build_sli
 from slo.spec import Resolver, Spec, default_spec_path, load_mapping, load_spec
 
@@ -149,7 +149,7 @@ def test_each_recorded_sli_is_built_from_the_queries_the_gate_runs(
         for record, expr in recorded.items():
             window = record.rsplit(":", 1)[1].removeprefix("rate")
             if record.startswith(f"slo:{objective.id}:rate"):
-                assert expr == sli_expression(sli, window).value
+                assert expr == sli.expression(window).value
                 for query in sli.queries(window=window, at=None).values():
                     assert query in expr
                 checked += 1

@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from slo.sources.samples import Matcher, SampleStore, _MemoParser, parse_exposition
+from slo.sources.exposition import parse_exposition
+from slo.sources.samples import Matcher, SampleStore
 
 FIXTURES = Path(__file__).parent / "exposition"
 T0 = 1_767_225_600.0
@@ -101,14 +102,6 @@ def test_a_malformed_exposition_is_rejected_and_stores_nothing() -> None:
     assert store.metric_names() == set()
 
 
-def test_scrapes_of_the_same_shape_reuse_the_parse_with_identical_results() -> None:
-    parser = _MemoParser()
-    for k in range(6):
-        assert parser.parse(recorded(k)) == parse_exposition(recorded(k))
-    # scrape 3 lacks the replica gauge and scrape 4 adds status="500": both are new shapes
-    assert parser.full_parses == 3
-
-
 @pytest.mark.parametrize(
     "line",
     [
@@ -117,21 +110,16 @@ def test_scrapes_of_the_same_shape_reuse_the_parse_with_identical_results() -> N
         'http_requests_total{method="GET",path="/models",status="200"',
     ],
 )
-def test_a_broken_value_in_a_known_shape_is_still_rejected(line: str) -> None:
-    parser = _MemoParser()
-    parser.parse(recorded(0))
+def test_a_broken_value_in_a_recorded_scrape_is_rejected(line: str) -> None:
     good = 'http_requests_total{method="GET",path="/models",status="200"} 100.0'
     assert good in recorded(0)
     with pytest.raises(ValueError, match="not a Prometheus text exposition"):
-        parser.parse(recorded(0).replace(good, line))
+        parse_exposition(recorded(0).replace(good, line))
 
 
-def test_lines_with_timestamps_always_go_through_the_parser() -> None:
-    parser = _MemoParser()
+def test_exposition_timestamps_are_ignored() -> None:
     text = "# TYPE jobs_total counter\njobs_total 3 1767225600000\n"
-    assert parser.parse(text) == [("jobs_total", {}, 3.0)]
-    assert parser.parse(text.replace(" 3 ", " 4 ")) == [("jobs_total", {}, 4.0)]
-    assert parser.full_parses == 2
+    assert parse_exposition(text) == [("jobs_total", {}, 3.0)]
 
 
 # -- counter_increase over the recorded scrapes ------------------------------------

@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 from slo.metrics import CONTRACT
-from slo.slis import build_sli
-from slo.slis.base import SliDef
+from slo.slis import SliDef, build_sli
 from slo.spec import Resolver, default_spec_path, load_mapping, load_spec, spec_schema
 from slo.spec.schema import SCHEMA_PATH
 

@@ -10,10 +10,9 @@ import pytest
 from reports import ObjectiveResult, Verdict
 from slo.errors import SourceError
 from slo.evaluate import Window
-from slo.slis import SliDef
-from slo.slis.base import RawResult
+from slo.slis import RawResult, SliDef
+from slo.sources.embedded import EmbeddedSource
 from slo.sources.samples import SampleStore
-from slo.sources.store import EmbeddedSource
 from slo.timeseries import ChartOptions, build_timeseries, chart_step, with_timeseries
 
 T0 = 1_767_225_600.0  # 2026-01-01T00:00:00Z
@@ -193,3 +192,36 @@ def test_with_timeseries_adds_the_charts_to_a_report() -> None:
     charted = with_timeseries(report, EmbeddedSource(_store()), WINDOW, options=PER_MINUTE)
     assert [s.id for s in charted.timeseries][:2] == ["cache_hit_rate", "latency_p95"]
     assert not math.isnan(values(charted.timeseries[0], "hit rate")[0] or math.nan)
+
+
+def test_the_hit_rate_chart_reads_the_objective_so_caching_off_draws_0_percent_not_gaps() -> None:
+    # Caching off: /models is served, the cache counters exist but never move. The gate
+    # judges that as a 0% hit rate (its SLI has a traffic term); the chart must agree.
+    store = SampleStore()
+    for second in range(3 * 60 + 1):
+        store.add_samples(
+            T0 + second,
+            [
+                ("catalog_cache_hits_total", {"gateway": "all"}, 0.0),
+                ("catalog_cache_misses_total", {"gateway": "all"}, 0.0),
+                ("http_requests_total", {"method": "GET", "path": "/models", "status": "200"},
+                 20.0 * second),
+            ],
+        )  # fmt: skip
+    window = Window(start=T0, end=T0 + 180)
+    found = build_timeseries(
+        EmbeddedSource(store), window, options=ChartOptions(points=3, min_step=60)
+    )
+    (hit_rate,) = [s for s in found if s.id == "cache_hit_rate"]
+    values = [value for _, value in hit_rate.lines["hit rate"]]
+    assert values == [0.0, 0.0, 0.0]
+
+
+def test_a_line_naming_an_objective_the_spec_lacks_leaves_the_chart_empty_with_a_note() -> None:
+    from slo.spec import Spec
+
+    spec = Spec(version="slo-harness/v1", name="bare", profiles={})
+    found = build_timeseries(EmbeddedSource(_store()), WINDOW, options=PER_MINUTE, spec=spec)
+    (hit_rate,) = [s for s in found if s.id == "cache_hit_rate"]
+    assert not hit_rate.lines
+    assert "no objective 'cache_hit_rate'" in hit_rate.note

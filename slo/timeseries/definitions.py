@@ -1,30 +1,21 @@
-"""The charts of a window, as data: one catalog SLI per line, what a point is, and which
-judged objectives lend their thresholds (and to which line)."""
+"""The charts of a window, as data: per line an objective id (whose SLI the spec defines)
+or the chart's own SLI, what a point is, and which judged objectives lend their thresholds
+(and to which line)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-from slo.metrics import (
-    CACHE_HITS,
-    CACHE_MISSES,
-    DB_QUERIES,
-    HTTP_REQUEST_DURATION,
-    HTTP_REQUESTS,
-    LABEL_CLIENT_TYPE,
-    LABEL_PATH,
-    LABEL_STATUS,
-    POOL_BUSY_SECONDS,
-    POOL_SIZE,
-    POOL_UTILIZATION,
-)
+from slo.metrics import DB_QUERIES, HTTP_REQUESTS, LABEL_CLIENT_TYPE, LABEL_PATH, LABEL_STATUS
 from slo.spec.models import QuantileSli, RatioSli, Selector, UtilizationSli
 
 ChartSli = RatioSli | QuantileSli | UtilizationSli
+#: A line is an objective id (its SLI comes from the spec) or a chart's own SLI.
+Line = str | ChartSli
 
 CLIENT_TYPES: Final = ("primary", "replica")
+MODELS_PATH: Final = "/models"
 
 
 def _ratio(numerator: Selector, denominator: list[Selector]) -> RatioSli:
@@ -40,65 +31,48 @@ def p95(selector: Selector) -> QuantileSli:
     return QuantileSli(kind="quantile", quantile=0.95, histogram=selector)
 
 
-def _pool(client_type: str) -> UtilizationSli:
-    match = {LABEL_CLIENT_TYPE: client_type}
-    return UtilizationSli(
-        kind="utilization",
-        busy=Selector(metric=POOL_BUSY_SECONDS, match=match),
-        size=Selector(metric=POOL_SIZE, match=match),
-        fallback_gauge=Selector(metric=POOL_UTILIZATION, match=match),
-    )
-
-
 @dataclass(frozen=True, kw_only=True)
 class Chart:
-    """One chart as data: a title, one SLI per line, and what a point is."""
+    """One chart as data: a title, its lines, and what a point is."""
 
     title: str
     unit: str
-    lines: Callable[[str], dict[str, ChartSli]]  # models path -> line name -> SLI
+    lines: dict[str, Line]  # line name -> objective id or SLI
     per_second: bool = False  # the point is the SLI's event count per second, not its value
     objective: str | None = None
     thresholds: dict[str, str | None] = field(default_factory=dict)  # objective -> its line
     style: Literal["line", "stacked"] = "line"
 
 
+def _of_objective(objective: str, title: str, unit: str, line: str) -> Chart:
+    """A chart of one objective's SLI, with its threshold."""
+    return Chart(
+        title=title,
+        unit=unit,
+        lines={line: objective},
+        objective=objective,
+        thresholds={objective: None},
+    )
+
+
 _EVERY_REQUEST: Final = [Selector(metric=HTTP_REQUESTS)]
 
 CHARTS: Final[dict[str, Chart]] = {
-    "cache_hit_rate": Chart(
-        title="Cache hit rate",
-        unit="ratio",
-        lines=lambda _: {
-            "hit rate": RatioSli(
-                kind="ratio",
-                numerator=[Selector(metric=CACHE_HITS)],
-                denominator=[Selector(metric=CACHE_HITS), Selector(metric=CACHE_MISSES)],
-            )
-        },
-        objective="cache_hit_rate",
-        thresholds={"cache_hit_rate": None},
-    ),
-    "latency_p95": Chart(
-        title="P95 response time of {path}",
-        unit="seconds",
-        lines=lambda path: {
-            f"{path} P95": p95(Selector(metric=HTTP_REQUEST_DURATION, match={LABEL_PATH: path}))
-        },
-        objective="latency_p95",
-        thresholds={"latency_p95": None},
+    "cache_hit_rate": _of_objective("cache_hit_rate", "Cache hit rate", "ratio", "hit rate"),
+    "latency_p95": _of_objective(
+        "latency_p95", "P95 response time of {path}", "seconds", "{path} P95"
     ),
     "pool_utilization": Chart(
         title="Connection pool utilization by client type",
         unit="ratio",
-        lines=lambda _: {client_type: _pool(client_type) for client_type in CLIENT_TYPES},
+        lines={"primary": "primary_pool_utilization", "replica": "replica_pool_utilization"},
         objective="primary_pool_utilization",
         thresholds={"primary_pool_utilization": "primary", "replica_pool_utilization": "replica"},
     ),
     "timeout_rate": Chart(
         title="499 and 504 responses (share of all requests)",
         unit="ratio",
-        lines=lambda _: {
+        lines={
             status: _ratio(
                 Selector(metric=HTTP_REQUESTS, match={LABEL_STATUS: status}), _EVERY_REQUEST
             )
@@ -111,9 +85,9 @@ CHARTS: Final[dict[str, Chart]] = {
     "requests_per_second": Chart(
         title="Requests per second (server count)",
         unit="requests_per_second",
-        lines=lambda path: {
+        lines={
             "all requests": _count(Selector(metric=HTTP_REQUESTS)),
-            path: _count(Selector(metric=HTTP_REQUESTS, match={LABEL_PATH: path})),
+            MODELS_PATH: _count(Selector(metric=HTTP_REQUESTS, match={LABEL_PATH: MODELS_PATH})),
         },
         per_second=True,
         objective="throughput_rps",
@@ -122,7 +96,7 @@ CHARTS: Final[dict[str, Chart]] = {
     "db_queries": Chart(
         title="Database queries per second by client type",
         unit="requests_per_second",
-        lines=lambda _: {
+        lines={
             client_type: _count(Selector(metric=DB_QUERIES, match={LABEL_CLIENT_TYPE: client_type}))
             for client_type in CLIENT_TYPES
         },
