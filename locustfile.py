@@ -9,7 +9,7 @@
 from locust import events
 
 from scenarios.gate import SloGate
-from scenarios.shape import CatalogShape
+from scenarios.load_shape import CatalogShape
 from scenarios.users import AbUser, CatalogUser, HealthChecker
 
 __all__ = ["AbUser", "CatalogShape", "CatalogUser", "HealthChecker"]

@@ -16,8 +16,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from slo.sources.exposition import parse_exposition
-from slo.sources.samples import Matcher, SampleStore
+from slo.sources import Matcher, SampleStore, parse_exposition
 
 T = TypeVar("T")
 T0 = 1_767_225_600.0

@@ -24,8 +24,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reference_app.stack import StackError, StackOptions, start_stack, stop_stack
-from reference_app.stack.alerts import firing_alerts
+from reference_app.stack import StackError, StackOptions, firing_alerts, start_stack, stop_stack
 
 ROOT = Path(__file__).resolve().parents[1]
 

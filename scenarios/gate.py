@@ -23,13 +23,12 @@ from typing import Any
 
 import gevent
 
-from reports import Report
-from reports.text import client_line, result_table
+from reports import Report, client_line, result_table
+from scenarios.gate_config import GateConfig, ServerSource, load_gate_config
 from scenarios.judging import RunTimes, client_stats, judge_run, judged_window
+from scenarios.load_shape import CatalogShape, plan_from_options
 from scenarios.options import add_options
 from scenarios.recorder import ClientRecorder, ClientTimeoutError
-from scenarios.shape import CatalogShape, plan_from_options
-from scenarios.sources import GateConfig, ServerSource, load_gate_config
 from slo.errors import SloError
 from slo.evaluate import Window
 from slo.preflight import run_preflight

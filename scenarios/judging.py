@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reports import Report
+from scenarios.plans import ShapePlan
 from scenarios.recorder import ClientWindowStats, RouteStats
-from scenarios.shapes import ShapePlan
 from slo.evaluate import RunConfig, Window, evaluate
 from slo.publish import publish_run
-from slo.slis import AGGREGATED, ClientStats
-from slo.slis.client import EndpointStats
+from slo.slis import AGGREGATED, ClientStats, EndpointStats
 from slo.timeseries import ChartOptions, ClientLatency
 
 __all__ = ["RunTimes", "client_stats", "judge_run", "judged_window"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scenarios.shapes import SHAPES
+from scenarios.plans import SHAPES
 from scenarios.users import DEFAULT_CLIENT_TIMEOUT
 
 __all__ = ["add_options"]

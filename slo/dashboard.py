@@ -14,8 +14,7 @@ from typing import Any, Final
 
 from slo.metrics import LABEL_STATUS, REPLICA_QUERIES
 from slo.query import UnsupportedSli, render
-from slo.rules.guide import PRIMARY_POOL
-from slo.rules.objectives import VIOLATION
+from slo.rules import PRIMARY_POOL, VIOLATION
 from slo.slis import build_objective_sli, build_sli
 from slo.spec import Objective, Resolver, Selector, Spec
 

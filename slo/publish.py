@@ -17,13 +17,10 @@ from pathlib import Path
 
 from reports import Report
 from reports.render import write_all
-from slo.evaluate.config import RunConfig
-from slo.evaluate.window import Window
+from slo.evaluate import RunConfig, Window
 from slo.slis import ClientStats
-from slo.sources.base import MetricSource
-from slo.sources.locust_stats import stats_to_dict
-from slo.spec.mapping import Resolver
-from slo.spec.models import Spec
+from slo.sources import MetricSource, stats_to_dict
+from slo.spec import Resolver, Spec
 from slo.timeseries import ChartOptions, ClientLatency, with_timeseries
 
 __all__ = ["STATS_FILE", "publish", "publish_run"]

@@ -6,8 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from reports import Report, read_json
-from reports.text import result_table
+from reports import Report, read_json, result_table
 from slo.cli.common import duration_option, load, prometheus_config, sample_target, window_from
 from slo.errors import UsageError
 from slo.evaluate import MetricSource, SpecConfig, Window, evaluate, rejudge
@@ -53,7 +52,7 @@ def _source(args: argparse.Namespace) -> tuple[MetricSource | None, Window, str,
     """The metric source, the judged window, the target the report names, and the source's
     credentials (kept out of every report)."""
     if args.prometheus_url:
-        from slo.sources.prometheus import PrometheusSource
+        from slo.sources import PrometheusSource
 
         config = prometheus_config(args)
         source = PrometheusSource(config)
@@ -71,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     attestations = _attestations(args.attest)
     client = None
     if args.locust_stats:
-        from slo.sources.locust_stats import load_stats_file
+        from slo.sources import load_stats_file
 
         client = load_stats_file(Path(args.locust_stats))
     source, window, target, secrets = _source(args)

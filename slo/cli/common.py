@@ -8,13 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slo.errors import SpecError, UsageError
-from slo.evaluate.config import SpecConfig
-from slo.evaluate.window import Window
+from slo.evaluate import SpecConfig, Window
 from slo.timeutil import parse_duration, parse_instant
 
 if TYPE_CHECKING:  # the sources import their HTTP clients: only the commands that read one
-    from slo.sources.embedded import EmbeddedSource
-    from slo.sources.prometheus import PrometheusConfig
+    from slo.sources import EmbeddedSource, PrometheusConfig
 
 
 def load(args: argparse.Namespace) -> SpecConfig:
@@ -66,7 +64,7 @@ def _read_secret(path: str, what: str) -> str:
 
 def prometheus_config(args: argparse.Namespace) -> PrometheusConfig:
     """The Prometheus options as a client configuration (credentials read from their files)."""
-    from slo.sources.prometheus import PrometheusConfig
+    from slo.sources import PrometheusConfig
 
     headers: dict[str, str] = {}
     for header in args.header:
@@ -99,11 +97,9 @@ def metrics_url(target: str) -> str:
 
 def sample_target(args: argparse.Namespace, duration: float) -> tuple[EmbeddedSource, Window]:
     """Scrape ``--target`` from now for ``duration`` seconds into a fresh store."""
-    from reports.redact import redact_url
+    from reports import redact_url
     from slo.errors import SourceError
-    from slo.sources.embedded import EmbeddedSource
-    from slo.sources.samples import SampleStore
-    from slo.sources.scraper import EmbeddedScraper
+    from slo.sources import EmbeddedScraper, EmbeddedSource, SampleStore
 
     store = SampleStore()
     url = metrics_url(args.target)

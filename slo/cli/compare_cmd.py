@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from reports import read_json
-from reports.compare import compare_reports, render_comparison
+from reports import compare_reports, read_json, render_comparison
 
 __all__ = ["DESCRIPTION", "HELP", "add_arguments", "run"]
 

@@ -11,7 +11,7 @@ from slo.errors import UsageError
 from slo.metrics import BUCKET_SUFFIX, CONTRACT, LABEL_LE
 from slo.query import Increase
 from slo.slis import build_sli, profile_reads
-from slo.spec.mapping import ResolvedSelector, Resolver
+from slo.spec import ResolvedSelector, Resolver
 
 LabelSets = Callable[[ResolvedSelector], list[dict[str, str]]]
 IncreaseOf = Callable[[ResolvedSelector], float | None]
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     for o in loaded.spec.profiles[args.profile].objectives:
         moving.update(build_sli(o.sli, loaded.resolver).must_move())
     if args.prometheus_url:
-        from slo.sources.prometheus import PrometheusSource
+        from slo.sources import PrometheusSource
 
         prom = PrometheusSource(prometheus_config(args))
         window = window_from(args, default_last="5m")

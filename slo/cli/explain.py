@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from slo.cli.common import duration_option, load
-from slo.evaluate.judge import fmt
+from slo.evaluate import fmt
 from slo.slis import build_sli
 from slo.timeutil import format_duration
 

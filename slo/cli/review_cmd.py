@@ -8,15 +8,14 @@ import sys
 import time
 from pathlib import Path
 
-from reports import Report, read_json
-from reports.text import fmt, result_table
+from reports import Report, fmt, read_json, result_table
 from slo.cli.common import duration_option, load, prometheus_config
 from slo.cli.options import prometheus_options, report_dir_option, spec_options
 from slo.errors import UsageError
 from slo.evaluate import Window
 from slo.publish import publish
 from slo.review import DAY, ReviewJob, load_attestations, review
-from slo.spec.models import Spec
+from slo.spec import Spec
 from slo.timeutil import iso, parse_duration, parse_instant
 
 __all__ = ["DESCRIPTION", "HELP", "add_arguments", "run"]
@@ -94,7 +93,7 @@ def review_window(window: str, end: str | None, *, now: float) -> Window:
 
 
 def run(args: argparse.Namespace) -> int:
-    from slo.sources.prometheus import PrometheusSource
+    from slo.sources import PrometheusSource
 
     chosen = load(args)
     window = review_window(

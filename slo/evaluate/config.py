@@ -16,13 +16,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from reports.model import Report
+from reports import Report
 from slo.errors import UsageError
 from slo.evaluate.window import Window
 from slo.slis import ClientStats
-from slo.sources.base import MetricSource
-from slo.spec import Resolver, Spec, default_spec_path, load_mapping, load_spec
-from slo.spec.models import Profile
+from slo.sources import MetricSource
+from slo.spec import Profile, Resolver, Spec, default_spec_path, load_mapping, load_spec
 
 __all__ = ["RunConfig", "SpecConfig"]
 

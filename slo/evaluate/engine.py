@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
-from reports.model import (
+from reports import (
     ClientSummary,
     ObjectiveResult,
     RawSeries,
@@ -19,11 +19,9 @@ from slo.evaluate.figures import measure_figures
 from slo.evaluate.judge import Outcome, judge_baseline, judge_threshold
 from slo.evaluate.sustained import judge_slices, too_short
 from slo.metrics import HTTP_REQUESTS, LABEL_PATH
-from slo.slis import AGGREGATED, Measurement, RawResult, SliDef, build_sli
-from slo.slis.counters import RatioDef
-from slo.sources.base import MetricSource, QuerySource
-from slo.sources.client import ClientSource
-from slo.spec.models import Attestation, Objective, Selector
+from slo.slis import AGGREGATED, Measurement, RatioDef, RawResult, SliDef, build_sli
+from slo.sources import ClientSource, MetricSource, QuerySource
+from slo.spec import Attestation, Objective, Selector
 from slo.timeutil import format_duration, to_datetime
 
 EXIT_CODES: dict[Verdict, int] = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.INCONCLUSIVE: 2}

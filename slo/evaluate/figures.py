@@ -14,10 +14,10 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from reports.model import FigureResult, ObjectiveResult
+from reports import FigureResult, ObjectiveResult
 from slo.errors import SourceError
 from slo.slis import build_sli
-from slo.spec.models import Figure, Objective
+from slo.spec import Figure, Objective
 
 if TYPE_CHECKING:
     from slo.evaluate.config import RunConfig

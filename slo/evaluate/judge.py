@@ -12,10 +12,9 @@ import operator
 from collections.abc import Callable
 from typing import Final
 
-from reports.model import Verdict
-from reports.text import fmt
-from slo.slis.base import Measurement
-from slo.spec.models import Baseline, Objective
+from reports import Verdict, fmt
+from slo.slis import Measurement
+from slo.spec import Baseline, Objective
 
 Outcome = tuple[Verdict, str]
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import time
 
-from reports.model import ObjectiveResult, Report
+from reports import ObjectiveResult, Report
 from slo.evaluate.config import SpecConfig
 from slo.evaluate.engine import EXIT_CODES, overall
 from slo.evaluate.judge import judge_threshold
 from slo.slis import AGGREGATED, ClientStats, EndpointStats, RawResult, RawSample, build_sli
-from slo.sources.client import ClientSource
-from slo.spec.mapping import Resolver
-from slo.spec.models import Objective, Spec
+from slo.sources import ClientSource
+from slo.spec import Objective, Resolver, Spec
 from slo.timeutil import to_datetime
 
 

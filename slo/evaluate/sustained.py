@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from reports.model import SliceResult, Verdict
+from reports import SliceResult, Verdict
 from slo.evaluate.judge import Outcome, fmt, judge_threshold
 from slo.evaluate.window import Window
-from slo.slis.base import SliDef
-from slo.sources.base import MetricSource
-from slo.spec.models import Objective
+from slo.slis import SliDef
+from slo.sources import MetricSource
+from slo.spec import Objective
 from slo.timeutil import format_duration, parse_duration, to_datetime
 
 

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from slo.spec.mapping import ResolvedSelector
+from slo.spec import ResolvedSelector
 
 Aggregation = Literal["max", "mean", "p95", "last"]
 

@@ -23,12 +23,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from slo.errors import SpecError
+from slo.spec import Spec
 from slo.spec.loader import (
     _problem,  # the spec loader's wording of a pydantic error
     parse_yaml,
     read_file,
 )
-from slo.spec.models import Spec
 
 __all__ = ["AttestationRecord", "load_attestations", "parse_attestations"]
 

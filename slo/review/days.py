@@ -12,16 +12,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final, Literal
 
-from reports.model import ObjectiveResult, Report, SliceResult
-from reports.review import ReviewDay, ReviewObjective, ReviewPeriod
-from reports.text import target
-from reports.verdict import Verdict
-from slo.evaluate.judge import Outcome, judge_baseline, judge_threshold
-from slo.evaluate.window import Window
+from reports import (
+    ObjectiveResult,
+    Report,
+    ReviewDay,
+    ReviewObjective,
+    ReviewPeriod,
+    SliceResult,
+    Verdict,
+    target,
+)
+from slo.evaluate import Outcome, Window, judge_baseline, judge_threshold
 from slo.slis import Measurement, RawResult, build_sli
-from slo.sources.base import MetricSource
-from slo.spec.mapping import Resolver
-from slo.spec.models import Objective
+from slo.sources import MetricSource
+from slo.spec import Objective, Resolver
 from slo.timeutil import to_datetime
 
 __all__ = ["DAY", "breakdown", "day_label", "day_periods"]

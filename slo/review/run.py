@@ -13,14 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Final
 
-from reports.model import ObjectiveResult, Report
-from reports.review import AttestationState, ReviewSection
+from reports import AttestationState, ObjectiveResult, Report, ReviewSection
 from slo.errors import UsageError
 from slo.evaluate import RunConfig, evaluate
 from slo.review.attestations import AttestationRecord
 from slo.review.days import breakdown
 from slo.review.trend import previous_review, trend
-from slo.spec.models import Attestation
+from slo.spec import Attestation
 from slo.timeseries import ChartOptions, with_timeseries
 
 __all__ = ["CHARTS", "ReviewJob", "review"]

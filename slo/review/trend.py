@@ -12,8 +12,7 @@ from __future__ import annotations
 import math
 from typing import Final, Literal
 
-from reports.model import ObjectiveResult, Report
-from reports.review import PreviousReview, TrendRow
+from reports import ObjectiveResult, PreviousReview, Report, TrendRow
 
 __all__ = ["direction", "previous_review", "trend"]
 

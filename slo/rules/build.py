@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from slo.evaluate.judge import fmt
+from slo.evaluate import fmt
 from slo.query import UnsupportedSli
 from slo.rules.absent import absent_alerts
 from slo.rules.guide import CACHE_HIT_RATE_OBJECTIVE, guide_alerts

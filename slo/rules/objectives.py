@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from slo.evaluate.judge import fmt
+from slo.evaluate import fmt
 from slo.query import number, render
 from slo.rules.model import AlertRule
 from slo.rules.recorder import Recorder, camel

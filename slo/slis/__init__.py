@@ -6,6 +6,7 @@ from slo.query import RawResult, RawSample
 from slo.slis.base import Measurement, SliDef, SliExpression
 from slo.slis.catalog import build_objective_sli, build_sli, profile_reads
 from slo.slis.client import AGGREGATED, ClientStatDef, ClientStats, EndpointStats
+from slo.slis.counters import RatioDef
 
 __all__ = [
     "AGGREGATED",
@@ -13,6 +14,7 @@ __all__ = [
     "ClientStats",
     "EndpointStats",
     "Measurement",
+    "RatioDef",
     "RawResult",
     "RawSample",
     "SliDef",

@@ -22,7 +22,7 @@ from slo.query import (
     UnsupportedSli,
     render_query,
 )
-from slo.spec.mapping import ResolvedSelector
+from slo.spec import ResolvedSelector
 
 
 @dataclass(frozen=True, kw_only=True)

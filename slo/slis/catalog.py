@@ -8,14 +8,15 @@ from slo.slis.client import ClientStatDef
 from slo.slis.counters import RatioDef
 from slo.slis.gauges import AvailabilityDef, GaugeDef, UtilizationDef
 from slo.slis.latency import FractionUnderDef, QuantileDef
-from slo.spec.mapping import ResolvedSelector, Resolver
-from slo.spec.models import (
+from slo.spec import (
     AvailabilitySli,
     ClientSli,
     FractionUnderSli,
     GaugeSli,
     QuantileSli,
     RatioSli,
+    ResolvedSelector,
+    Resolver,
     Sli,
     Spec,
     UtilizationSli,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slo.query import Increase, Needs, RawResult, render
 from slo.slis.base import Measurement, SliDef, SliExpression, total, unique_metrics
-from slo.spec.mapping import ResolvedSelector
+from slo.spec import ResolvedSelector
 
 
 class RatioDef(SliDef):

@@ -6,7 +6,7 @@ from typing import Final
 
 from slo.query import Aggregation, Increase, Needs, OverTime, RawResult, number, render
 from slo.slis.base import Measurement, SliDef, SliExpression, total, unique_metrics
-from slo.spec.mapping import ResolvedSelector
+from slo.spec import ResolvedSelector
 from slo.timeutil import parse_duration
 
 #: How each per-series result becomes the SLI's value (the gate's rule, and the rules').

@@ -8,7 +8,7 @@ from slo.metrics import BUCKET_SUFFIX, LABEL_LE
 from slo.query import Increase, Needs, RawResult, number, render
 from slo.slis.base import Measurement, SliDef, SliExpression
 from slo.slis.histogram import Buckets, buckets_from, fraction_under, quantile
-from slo.spec.mapping import ResolvedSelector
+from slo.spec import ResolvedSelector
 
 BUCKETS = "buckets"
 

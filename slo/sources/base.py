@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from typing import Protocol
 
 from slo.query import Query, RawResult, RawSample
-from slo.slis.base import SliDef
+from slo.slis import SliDef
 from slo.timeutil import format_duration
 
 

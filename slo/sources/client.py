@@ -12,7 +12,7 @@ from typing import Final
 
 from slo.errors import UsageError
 from slo.query import ClientStat, Query, RawSample
-from slo.slis.client import ClientStats, EndpointStats
+from slo.slis import ClientStats, EndpointStats
 from slo.sources.base import QuerySource
 
 #: Each statistic of a row; a mean or ratio of no requests is NaN, never 0.

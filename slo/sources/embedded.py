@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from slo.query import Increase, OverTime, Query, RawSample
 from slo.sources.base import QuerySource
 from slo.sources.samples import Matcher, SampleStore
-from slo.spec.mapping import MatcherTuple, ResolvedSelector
+from slo.spec import MatcherTuple, ResolvedSelector
 
 
 def quantile_of(values: list[float], q: float) -> float:

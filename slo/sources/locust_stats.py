@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from slo.errors import SpecError
-from slo.slis.client import AGGREGATED, ClientStats, EndpointStats
+from slo.slis import AGGREGATED, ClientStats, EndpointStats
 from slo.timeutil import parse_instant
 
 STATS_VERSION = "slo-harness/locust-stats/v1"

@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from reports.redact import redact_text, redact_url, url_secrets
+from reports import redact_text, redact_url, url_secrets
 from slo.errors import SourceError
 from slo.query import OverTime, Query, RawSample, render_query
 from slo.sources.base import QuerySource
-from slo.spec.mapping import ResolvedSelector
+from slo.spec import ResolvedSelector
 from slo.timeutil import format_duration
 
 

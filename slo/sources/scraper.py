@@ -19,7 +19,7 @@ from typing import Final
 
 import httpx
 
-from reports.redact import redact_text, redact_url, url_secrets
+from reports import redact_text, redact_url, url_secrets
 from slo.sources.samples import SampleStore
 
 __all__ = ["SCRAPE_DURATION", "UP", "EmbeddedScraper"]

@@ -14,16 +14,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Final
 
-from reports.model import ObjectiveResult, Report
-from reports.timeseries import Point, Threshold, TimeSeries
+from reports import ObjectiveResult, Point, Report, Threshold, TimeSeries
 from slo.errors import SourceError
-from slo.evaluate.window import Window
+from slo.evaluate import Window
 from slo.metrics import HTTP_REQUEST_DURATION, LABEL_PATH
 from slo.slis import Measurement, SliDef, build_sli
-from slo.sources.base import MetricSource
-from slo.spec import default_spec_path, load_spec
-from slo.spec.mapping import Resolver
-from slo.spec.models import QuantileSli, Selector, Spec
+from slo.sources import MetricSource
+from slo.spec import QuantileSli, Resolver, Selector, Spec, default_spec_path, load_spec
 from slo.timeseries.definitions import (
     CHARTS,
     CLIENT_VS_SERVER,

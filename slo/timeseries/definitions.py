@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from slo.metrics import DB_QUERIES, HTTP_REQUESTS, LABEL_CLIENT_TYPE, LABEL_PATH, LABEL_STATUS
-from slo.spec.models import QuantileSli, RatioSli, Selector, UtilizationSli
+from slo.spec import QuantileSli, RatioSli, Selector, UtilizationSli
 
 ChartSli = RatioSli | QuantileSli | UtilizationSli
 #: A line is an objective id (its SLI comes from the spec) or a chart's own SLI.

@@ -146,7 +146,11 @@ def test_a_distributed_run_gives_the_same_verdict_as_a_local_one(
 def test_the_same_run_with_caching_off_fails_on_hit_rate_and_latency(
     stack: StackInfo, tmp_path: Path
 ) -> None:
-    with spawn_service(stack, {"REDIS_URL": None}) as uncached:
+    # The guide's "before": no cache and no replica, every read on a primary pool that
+    # is too small for the load (one connection), so latency queues up on any machine,
+    # however fast its uncached query.
+    before = {"REDIS_URL": None, "READ_REPLICA_URL": None, "DB_POOL_SIZE_PRIMARY": "1"}
+    with spawn_service(stack, before) as uncached:
         # No Prometheus scrapes this extra service: the gate samples its /metrics itself.
         run = run_locust(
             uncached.url,

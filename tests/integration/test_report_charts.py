@@ -19,9 +19,7 @@ from slo_prometheus import run_prometheus
 from reports import Report, ReportWindow, TimeSeries, Verdict
 from reports.html import render_html
 from slo.evaluate import Window
-from slo.sources.embedded import EmbeddedSource
-from slo.sources.prometheus import PrometheusConfig, PrometheusSource
-from slo.sources.samples import SampleStore
+from slo.sources import EmbeddedSource, PrometheusConfig, PrometheusSource, SampleStore
 from slo.timeseries import ChartOptions, build_timeseries
 from slo.timeutil import to_datetime
 

@@ -21,11 +21,8 @@ from slo_prometheus import run_prometheus
 from reports import Verdict
 from slo.evaluate import Evaluation, Window, evaluate
 from slo.slis import ClientStats, EndpointStats, SliDef, build_sli
-from slo.sources.embedded import EmbeddedSource
-from slo.sources.prometheus import PrometheusConfig, PrometheusSource
-from slo.sources.samples import SampleStore
-from slo.spec import Resolver, default_spec_path, load_spec
-from slo.spec.models import Sli
+from slo.sources import EmbeddedSource, PrometheusConfig, PrometheusSource, SampleStore
+from slo.spec import Resolver, Sli, default_spec_path, load_spec
 
 DATASETS = build_datasets()
 HOUR = {"healthy": 0, "failing": 1, "sparse": 2, "edge": 3, "cache_off": 4}

@@ -19,7 +19,7 @@ from golden_data import T0, WINDOW, build_datasets
 from slo_prometheus import run_prometheus
 
 from slo.slis import SliDef, build_sli
-from slo.sources.prometheus import PrometheusConfig, PrometheusSource
+from slo.sources import PrometheusConfig, PrometheusSource
 from slo.spec import Resolver, default_spec_path, load_spec
 
 SPEC = load_spec(default_spec_path())

@@ -19,10 +19,13 @@ import pytest
 from reference_app.stack import StackInfo
 from slo.evaluate import Window
 from slo.slis import SliDef, build_sli
-from slo.sources.embedded import EmbeddedSource
-from slo.sources.prometheus import PrometheusConfig, PrometheusSource
-from slo.sources.samples import SampleStore
-from slo.sources.scraper import EmbeddedScraper
+from slo.sources import (
+    EmbeddedScraper,
+    EmbeddedSource,
+    PrometheusConfig,
+    PrometheusSource,
+    SampleStore,
+)
 from slo.spec import Resolver, default_spec_path, load_spec
 
 LOAD_SECONDS = 30

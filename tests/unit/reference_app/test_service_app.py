@@ -8,8 +8,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from reference_app.main import create_app
-from reference_app.settings import Settings
+from reference_app import Settings, create_app
 
 # Nothing listens on port 1; the lifespan is not run, so the pools stay closed.
 SETTINGS = Settings(DATABASE_URL="postgresql://nobody@127.0.0.1:1/none", REQUEST_DEADLINE_SECONDS=2)

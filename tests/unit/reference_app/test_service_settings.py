@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pydantic import AliasChoices
 
+from reference_app import Settings
 from reference_app.errors import SettingsError
 from reference_app.main import load_settings
-from reference_app.settings import Settings
 from reference_app.stack.servers import SERVICE_VARIABLES
 
 PRIMARY = "postgresql://catalog:pw@127.0.0.1:5432/catalog"

@@ -7,8 +7,16 @@ from datetime import timedelta
 import pytest
 from report_fixture import END, START, build_report, objective
 
-from reports import FigureResult, RawSeries, Report, ReportWindow, Threshold, TimeSeries
-from reports.compare import compare_reports, render_comparison
+from reports import (
+    FigureResult,
+    RawSeries,
+    Report,
+    ReportWindow,
+    Threshold,
+    TimeSeries,
+    compare_reports,
+    render_comparison,
+)
 
 
 def measured(

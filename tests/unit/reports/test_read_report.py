@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reports import Report, ReportFileError, read_json, write_json
-from reports.text import client_line, result_table
+from reports import Report, ReportFileError, client_line, read_json, result_table, write_json
 
 
 def test_a_written_report_reads_back_equal(report: Report, tmp_path: Path) -> None:

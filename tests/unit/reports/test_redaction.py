@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from report_fixture import build_report, objective
 
-from reports import RawSeries, Report, TimeSeries
-from reports.redact import redact_model, redact_text
+from reports import RawSeries, Report, TimeSeries, redact_model, redact_text
 from reports.render import FORMATS, render, write_all
 
 SECRETS = ("s3cretpw", "tok3n", "pgpass", "qtok", "labelpw", "bearer-xyz", "p@ss")

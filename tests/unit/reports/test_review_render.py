@@ -8,19 +8,20 @@ from datetime import timedelta
 from golden import check_golden
 from report_fixture import SCRIPT, START, build_report, objective
 
-from reports import Report, Verdict
-from reports.html import render_html
-from reports.markdown import render_markdown
-from reports.render import render
-from reports.review import (
+from reports import (
     AttestationState,
     PreviousReview,
+    Report,
     ReviewDay,
     ReviewObjective,
     ReviewPeriod,
     ReviewSection,
     TrendRow,
+    Verdict,
 )
+from reports.html import render_html
+from reports.markdown import render_markdown
+from reports.render import render
 
 DAY = timedelta(days=1)
 HIT_RATES = [0.95, 0.94, 0.96, 0.6, 0.95]

@@ -5,8 +5,8 @@ import math
 import pytest
 
 from scenarios.judging import RunTimes, client_stats, judged_window
+from scenarios.plans import build_plan
 from scenarios.recorder import ClientRecorder
-from scenarios.shapes import build_plan
 from slo.slis import AGGREGATED
 
 T0 = 1_700_000_000.25

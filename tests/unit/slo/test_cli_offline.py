@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from slo.cli import main
-from slo.sources.locust_stats import STATS_VERSION
+from slo.sources import STATS_VERSION
 
 SPECS = Path(__file__).parent / "specs"
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from slo.evaluate import Evaluation, Window, evaluate
-from slo.slis import AGGREGATED, ClientStats, RawResult, RawSample, SliDef
-from slo.slis.client import EndpointStats
+from slo.slis import AGGREGATED, ClientStats, EndpointStats, RawResult, RawSample, SliDef
 from slo.spec import default_spec_path, load_spec
 
 SPEC = load_spec(default_spec_path())

@@ -12,9 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from reports.redact import redact_url
-from slo.sources.samples import Matcher, SampleStore
-from slo.sources.scraper import SCRAPE_DURATION, UP, EmbeddedScraper
+from reports import redact_url
+from slo.sources import SCRAPE_DURATION, UP, EmbeddedScraper, Matcher, SampleStore
 
 FIXTURES = Path(__file__).parent / "exposition"
 RECORDED = [(FIXTURES / f"scrape_{k}.prom").read_text() for k in range(6)]

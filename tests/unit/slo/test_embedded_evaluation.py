@@ -6,8 +6,7 @@ from golden_data import T0, WINDOW, build_datasets, fill_store
 
 from reports import Verdict, read_json, write_json
 from slo.evaluate import Evaluation, Window, evaluate
-from slo.sources.embedded import EmbeddedSource
-from slo.sources.samples import SampleStore
+from slo.sources import EmbeddedSource, SampleStore
 from slo.spec import default_spec_path, load_spec
 
 

@@ -8,13 +8,10 @@ from pydantic import ValidationError
 
 from reports import Report, Verdict
 from slo.errors import SourceError
-from slo.evaluate import Evaluation, Window, evaluate
-from slo.evaluate.figures import measure_figures
+from slo.evaluate import Evaluation, Window, evaluate, measure_figures
 from slo.slis import SliDef
-from slo.sources.embedded import EmbeddedSource
-from slo.sources.samples import SampleStore
-from slo.spec import default_spec_path, load_spec
-from slo.spec.models import Figure
+from slo.sources import EmbeddedSource, SampleStore
+from slo.spec import Figure, default_spec_path, load_spec
 
 SPEC = load_spec(default_spec_path())
 NAMES = ["response_time", "primary_db_queries", "pool_utilization", "timeouts", "hit_rate"]

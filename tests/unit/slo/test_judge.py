@@ -10,7 +10,7 @@ import pytest
 from reports import Verdict
 from slo.evaluate import judge_baseline, judge_threshold, overall
 from slo.slis import Measurement
-from slo.spec.models import Objective
+from slo.spec import Objective
 
 P, W, F, INC, S = Verdict.PASS, Verdict.WARN, Verdict.FAIL, Verdict.INCONCLUSIVE, Verdict.SKIPPED
 

@@ -27,8 +27,7 @@ from slo.review import (
     trend,
 )
 from slo.slis import RawResult, SliDef
-from slo.sources.embedded import EmbeddedSource
-from slo.sources.samples import SampleStore
+from slo.sources import EmbeddedSource, SampleStore
 from slo.spec import default_spec_path, load_spec
 from slo.timeutil import to_datetime
 

@@ -10,8 +10,7 @@ import pytest
 from slo.errors import UsageError
 from slo.evaluate import RunConfig, SpecConfig, Window, evaluate
 from slo.publish import STATS_FILE, publish_run
-from slo.slis import AGGREGATED, ClientStats
-from slo.slis.client import EndpointStats
+from slo.slis import AGGREGATED, ClientStats, EndpointStats
 from slo.spec import default_spec_path, load_spec
 
 SPEC = load_spec(default_spec_path())

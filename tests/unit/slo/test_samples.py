@@ -26,8 +26,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from slo.sources.exposition import parse_exposition
-from slo.sources.samples import Matcher, SampleStore
+from slo.sources import Matcher, SampleStore, parse_exposition
 
 FIXTURES = Path(__file__).parent / "exposition"
 T0 = 1_767_225_600.0

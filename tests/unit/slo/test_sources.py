@@ -8,8 +8,13 @@ import pytest
 
 from slo.errors import SourceError, SpecError
 from slo.slis import AGGREGATED
-from slo.sources.locust_stats import STATS_VERSION, stats_from_dict, stats_to_dict
-from slo.sources.prometheus import PrometheusConfig, PrometheusSource
+from slo.sources import (
+    STATS_VERSION,
+    PrometheusConfig,
+    PrometheusSource,
+    stats_from_dict,
+    stats_to_dict,
+)
 
 
 class Exploding:
@@ -98,7 +103,7 @@ class FakeStats:
 
 
 def test_locust_s_in_process_stats_become_client_stats_over_the_measured_phase() -> None:
-    from slo.sources.locust_stats import stats_from_locust
+    from slo.sources import stats_from_locust
 
     found = stats_from_locust(FakeStats(), start=100.0, end=102.0)
     total = found.rows[AGGREGATED]
@@ -113,6 +118,6 @@ def test_locust_s_in_process_stats_become_client_stats_over_the_measured_phase()
 
 
 def test_without_a_measured_phase_locust_s_own_rps_is_kept() -> None:
-    from slo.sources.locust_stats import stats_from_locust
+    from slo.sources import stats_from_locust
 
     assert stats_from_locust(FakeStats()).rows[AGGREGATED].rps == 999.0

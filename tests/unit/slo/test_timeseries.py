@@ -11,8 +11,7 @@ from reports import ObjectiveResult, Verdict
 from slo.errors import SourceError
 from slo.evaluate import Window
 from slo.slis import RawResult, SliDef
-from slo.sources.embedded import EmbeddedSource
-from slo.sources.samples import SampleStore
+from slo.sources import EmbeddedSource, SampleStore
 from slo.timeseries import ChartOptions, build_timeseries, chart_step, with_timeseries
 
 T0 = 1_767_225_600.0  # 2026-01-01T00:00:00Z

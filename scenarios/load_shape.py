@@ -15,7 +15,7 @@ from typing import Any
 
 from locust import LoadTestShape
 
-from scenarios.shapes import ShapeParams, ShapePlan, build_plan
+from scenarios.plans import ShapeParams, ShapePlan, build_plan
 
 __all__ = ["CatalogShape", "plan_from_options"]
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from scenarios.shapes import SHAPES, ShapeParams, ShapePlan, Stage, build_plan
+from scenarios.plans import SHAPES, ShapeParams, ShapePlan, Stage, build_plan
 
 
 @pytest.mark.parametrize("name", sorted(SHAPES))

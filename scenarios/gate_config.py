@@ -19,11 +19,14 @@ from reports import Report, read_json, redact_url
 from slo.errors import SourceError, UsageError
 from slo.evaluate import RunConfig, SpecConfig, Window
 from slo.slis import ClientStats, profile_reads
-from slo.sources.base import MetricSource
-from slo.sources.embedded import EmbeddedSource
-from slo.sources.prometheus import PrometheusConfig, PrometheusSource
-from slo.sources.samples import SampleStore
-from slo.sources.scraper import EmbeddedScraper
+from slo.sources import (
+    EmbeddedScraper,
+    EmbeddedSource,
+    MetricSource,
+    PrometheusConfig,
+    PrometheusSource,
+    SampleStore,
+)
 from slo.spec import Resolver, Spec
 
 __all__ = ["GateConfig", "ServerSource", "load_gate_config", "required_metrics"]
