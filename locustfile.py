@@ -3,7 +3,8 @@
     locust -f locustfile.py --headless --host http://127.0.0.1:8000 \
         --shape ramp --slo-profile staging --prometheus-url http://127.0.0.1:9090
 
-`locust -f locustfile.py --help` lists the gate's options under "SLO gate".
+The gate's options are listed in README.md and defined in scenarios/options.py
+(Locust prints `--help` before it imports this file, so its help does not show them).
 """
 
 from locust import events

@@ -9,6 +9,7 @@ from reports.model import (
     REPORT_SCHEMA,
     ClientSummary,
     FigureResult,
+    GateWatchTrip,
     ObjectiveResult,
     RawSeries,
     Report,
@@ -36,6 +37,15 @@ from reports.review import (
 )
 from reports.text import client_line, fmt, result_table, target
 from reports.timeseries import Point, Threshold, TimeSeries
+from reports.watch import (
+    OnTripResult,
+    WatchObjective,
+    WatchOutcome,
+    WatchSection,
+    WatchState,
+    WatchTick,
+    WatchTrip,
+)
 
 __all__ = [
     "REDACTED",
@@ -44,7 +54,9 @@ __all__ = [
     "AttestationState",
     "ClientSummary",
     "FigureResult",
+    "GateWatchTrip",
     "ObjectiveResult",
+    "OnTripResult",
     "Point",
     "PreviousReview",
     "RawSeries",
@@ -60,6 +72,12 @@ __all__ = [
     "TimeSeries",
     "TrendRow",
     "Verdict",
+    "WatchObjective",
+    "WatchOutcome",
+    "WatchSection",
+    "WatchState",
+    "WatchTick",
+    "WatchTrip",
     "client_line",
     "compare_reports",
     "fmt",

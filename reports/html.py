@@ -29,6 +29,7 @@ from reports.text import (
     when,
 )
 from reports.timeseries import TimeSeries
+from reports.watch_view import WatchView, watch_view
 
 FILENAME: Final = "report.html"
 
@@ -88,6 +89,20 @@ def _chart(series: TimeSeries, report: Report) -> dict[str, Any]:
     }
 
 
+def _watch_charts(view: WatchView | None) -> list[dict[str, Any]]:
+    if view is None:
+        return []
+    return [
+        {
+            "id": series.id,
+            "title": series.title,
+            "subtitle": f"{series.objective} at each tick",
+            "svg": chart_svg(series) if series.has_data else None,
+        }
+        for series in view.series
+    ]
+
+
 def _metadata(report: Report) -> list[tuple[str, str]]:
     found = [
         ("verdict", f"{report.verdict.value} (exit code {report.exit_code})"),
@@ -97,6 +112,12 @@ def _metadata(report: Report) -> list[tuple[str, str]]:
         ("source", report.source),
         ("spec", report.spec),
         ("baseline", report.baseline or "none"),
+        (
+            "time scale",
+            f"x{report.time_scale:g} (sustained slices shortened)"
+            if report.time_scale != 1.0
+            else "as written in the spec",
+        ),
         ("generated", when(report.generated_at)),
         ("report schema", report.schema_),
         ("rendered by", f"slo-harness {_version()}"),
@@ -122,6 +143,7 @@ def render_html(report: Report, *, secrets: tuple[str, ...] = ()) -> str:
     report = redact_model(report, secrets)
     rows = [_row(r) for r in by_severity(report)]
     found = counts(report)
+    watch = watch_view(report)
     return (
         html_environment()
         .get_template("report.html.j2")
@@ -141,5 +163,7 @@ def render_html(report: Report, *, secrets: tuple[str, ...] = ()) -> str:
             metadata=_metadata(report),
             footer=f"slo-harness {_version()} · {report.schema_}",
             review=review_view(report),
+            watch=watch,
+            watch_charts=_watch_charts(watch),
         )
     )

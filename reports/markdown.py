@@ -22,6 +22,7 @@ from reports.text import (
     target,
     when,
 )
+from reports.watch_view import watch_view
 
 FILENAME: Final = "report.md"
 MAX_SLICES: Final = 10
@@ -72,6 +73,7 @@ def render_markdown(report: Report, *, secrets: tuple[str, ...] = ()) -> str:
         f"slo-harness · {report.schema_} · spec {report.spec} · generated "
         f"{when(report.generated_at)}"
         + (f" · baseline {report.baseline}" if report.baseline else "")
+        + (f" · time scale x{report.time_scale:g}" if report.time_scale != 1.0 else "")
     )
     return (
         markdown_environment()
@@ -86,5 +88,6 @@ def render_markdown(report: Report, *, secrets: tuple[str, ...] = ()) -> str:
             client=_client(report),
             footer=footer,
             review=review_view(report),
+            watch=watch_view(report),
         )
     )

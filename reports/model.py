@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from reports.review import ReviewSection
 from reports.timeseries import TimeSeries
 from reports.verdict import Verdict
+from reports.watch import WatchSection
 
 __all__ = [
     "REPORT_SCHEMA",
@@ -115,6 +116,21 @@ class ClientSummary(_Model):
     agreement: str = ""
 
 
+class GateWatchTrip(_Model):
+    """The Locust gate's ``--watch-profile`` trip: the watch stopped the run early (exit 1).
+
+    ``reason`` is what follows ``ROLLBACK: <objective>:`` (the guide's words, then the
+    verdict's reason); ``window`` is the tripping tick's rolling window.
+    """
+
+    profile: str
+    objective: str
+    reason: str
+    at: datetime
+    window: ReportWindow
+    time_scale: float = 1.0
+
+
 class Report(_Model):
     schema_: Literal["slo-harness/report/v1"] = Field(default=REPORT_SCHEMA, alias="schema")
     verdict: Verdict
@@ -130,9 +146,15 @@ class Report(_Model):
     generated_at: datetime
     timeseries: list[TimeSeries] = Field(default_factory=list)
     review: ReviewSection | None = None  # only in reports written by ``slo review``
+    watch: WatchSection | None = None  # only in reports written by ``slo watch``
+    # Only in reports of a Locust run whose --watch-profile tripped; the verdict is then fail.
+    watch_trip: GateWatchTrip | None = None
     # Named figures of the window (the spec's ``figures``); empty in reports written
     # before they existed, or from a spec that defines none.
     figures: dict[str, FigureResult] = Field(default_factory=dict)
+    # Sustained slices were the spec's durations times this (1: as written; drills and
+    # tests judge "for 5 minutes" in seconds).
+    time_scale: float = 1.0
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, ser_json_inf_nan="strings", populate_by_name=True

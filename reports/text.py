@@ -129,6 +129,13 @@ def headline(report: Report) -> str:
     """One sentence: the verdict and why, for the top of every report."""
     gating = [r for r in report.objectives if r.gating]
     failed = [r for r in gating if r.verdict == Verdict.FAIL]
+    trip = report.watch_trip
+    if trip is not None:
+        return (
+            f"the {trip.profile} watch called ROLLBACK ({trip.objective}: {trip.reason}) and "
+            f"stopped the run early; {len(failed)} of {len(gating)} gating objectives failed "
+            "in the judged window"
+        )
     unsure = [r for r in gating if r.verdict == Verdict.INCONCLUSIVE]
     if report.verdict == Verdict.FAIL:
         return f"{len(failed)} of {len(gating)} gating objectives failed"

@@ -9,8 +9,10 @@ On the master, or the local runner: loads the spec and runs the preflight at
 start-up (a failure means no load and exit 3 or 4); samples the target's
 `/metrics` during the run when no Prometheus is given; when the run ends,
 judges the shape's steady-state window, writes the reports, prints the verdict
-table and sets Locust's exit code to the gate's. On workers: records each
-request by second and sends it to the master with the stats reports.
+table and sets Locust's exit code to the gate's. With `--watch-profile`, a
+greenlet judges that profile over a rolling window during the run and stops
+the run at the first trip (`scenarios/watch.py`; exit 1). On workers: records
+each request by second and sends it to the master with the stats reports.
 """
 
 from __future__ import annotations
@@ -23,17 +25,19 @@ from typing import Any
 
 import gevent
 
-from reports import Report, client_line, result_table
+from reports import GateWatchTrip, Report, ReportWindow, client_line, result_table
 from scenarios.gate_config import GateConfig, ServerSource, load_gate_config
 from scenarios.judging import RunTimes, client_stats, judge_run, judged_window
 from scenarios.load_shape import CatalogShape, plan_from_options
 from scenarios.options import add_options
 from scenarios.recorder import ClientRecorder, ClientTimeoutError
+from scenarios.watch import TRIP_FILE, Trip, WatchConfig, Watcher
 from slo.errors import SloError
 from slo.evaluate import Window
 from slo.preflight import run_preflight
 from slo.slis import ClientStats
 from slo.timeseries import ChartOptions
+from slo.timeutil import iso, to_datetime
 
 __all__ = ["SloGate"]
 
@@ -56,6 +60,9 @@ class SloGate:
         self.started_at: float | None = None
         self.stopped_at: float | None = None
         self.exit_code: int | None = None
+        self.trip: Trip | None = None
+        self.trip_path: Path | None = None
+        self._watch: gevent.Greenlet | None = None
 
     def register(self, events: Any) -> None:
         events.init_command_line_parser.add_listener(add_options)
@@ -75,7 +82,11 @@ class SloGate:
         logging.getLogger("httpx").setLevel(logging.WARNING)
         options = environment.parsed_options
         self.recorder.forward = _is_worker(runner)
-        if _is_worker(runner) or options is None or options.no_slo_gate:
+        if _is_worker(runner) or options is None:
+            return
+        if options.no_slo_gate:
+            if options.watch_profile:
+                self._abort(3, "SLO gate: --watch-profile needs the gate: drop --no-slo-gate")
             return
         try:
             plan_from_options(options)
@@ -124,10 +135,50 @@ class SloGate:
         self.started_at = time.time()
         self.server = self.config.server_source()
         self.server.start()
+        self.trip = self.trip_path = None
+        # A trip file left by an earlier run must not sit next to this run's report.
+        try:
+            (self.config.report_dir / TRIP_FILE).unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("SLO gate: cannot remove an earlier %s: %s", TRIP_FILE, exc)
+        if self.config.watch is not None:
+            self._start_watch(environment.runner, self.config, self.config.watch, self.server)
 
     def _on_test_stop(self, environment: Any, **_: Any) -> None:
         if self.stopped_at is None and self.started_at is not None:
             self.stopped_at = time.time()
+        watch = self._watch
+        if watch is not None and watch is not gevent.getcurrent():
+            watch.kill(block=False)  # the run is over: nothing left to watch
+            self._watch = None
+
+    # -- the watch (--watch-profile) ------------------------------------------------
+
+    def _start_watch(
+        self, runner: Any, config: GateConfig, watch: WatchConfig, server: ServerSource
+    ) -> None:
+        if self._watch is not None:  # a restarted run (web UI): one watch at a time
+            self._watch.kill(block=False)
+        watcher = Watcher(config=watch, judge=config.watch_judge(watch, server))
+        log.info("SLO gate: watching %s", watch.describe())
+        started = self.started_at or time.time()
+        # A greenlet of its own, not the runner's: runner.quit() kills the runner's group.
+        self._watch = gevent.spawn(self._run_watch, runner, watcher, config, started)
+
+    def _run_watch(self, runner: Any, watcher: Watcher, config: GateConfig, started: float) -> None:
+        trip = watcher.run(started=started, sleep=gevent.sleep)
+        self.trip = trip
+        log.error("%s", trip.line())
+        try:
+            self.trip_path = trip.write(config.report_dir, watcher.config, secrets=config.secrets)
+        except OSError as exc:  # the run must still stop, and the exit code say so
+            log.error("SLO gate: %s not written: %s", TRIP_FILE, exc)
+        log.error("SLO gate: the watch tripped %.1f s into the run: stopping it", trip.at - started)
+        options = getattr(runner.environment, "parsed_options", None)
+        if options is not None and not options.headless:
+            runner.stop()  # the web UI stays up, as Locust does at the end of a shape
+        else:
+            runner.quit()
 
     # -- the verdict ----------------------------------------------------------------
 
@@ -140,6 +191,9 @@ class SloGate:
         if self.config is None or self.started_at is None:
             return
         self.exit_code = self._judge(environment, self.config)
+        if self.trip is not None:
+            _print_trip(self.trip, self.trip_path, self.config.watch, self.started_at)
+            self.exit_code = 1
         environment.process_exit_code = self.exit_code
 
     def _judge(self, environment: Any, config: GateConfig) -> int:
@@ -169,6 +223,7 @@ class SloGate:
                 # increase() over one chart step needs a few scrapes in it.
                 chart_options=ChartOptions(min_step=max(5.0, 4 * config.scrape_interval)),
                 client_p95=self._client_p95,
+                watch_trip=self._watch_trip(),
             )
         except SloError as exc:
             log.error("SLO gate: %s", exc)
@@ -178,6 +233,22 @@ class SloGate:
             return 3
         _print_verdict(report, path)
         return report.exit_code
+
+    def _watch_trip(self) -> GateWatchTrip | None:
+        """The watch's trip as the report records it (None: the watch did not trip)."""
+        trip, watch = self.trip, self.config.watch if self.config is not None else None
+        if trip is None or watch is None:
+            return None
+        return GateWatchTrip(
+            profile=watch.profile,
+            objective=trip.objective,
+            reason=trip.reason,
+            at=to_datetime(trip.at),
+            window=ReportWindow(
+                start=to_datetime(trip.window.start), end=to_datetime(trip.window.end)
+            ),
+            time_scale=watch.time_scale,
+        )
 
     def _client(self, window: Window, edge: float) -> ClientStats:
         """Locust's view of the window, with the count range the scrape edges allow."""
@@ -198,3 +269,15 @@ def _print_verdict(report: Report, path: Path) -> None:
     if client is not None:
         print(client)
     print(f"report: {path}")
+
+
+def _print_trip(
+    trip: Trip, path: Path | None, watch: WatchConfig | None, started: float | None
+) -> None:
+    """The watch's trip after the steady-state verdict: it decides the exit code."""
+    print(f"watch: {trip.line()}")
+    settings = f" ({watch.describe()})" if watch is not None else ""
+    after = f", {trip.at - started:.1f} s into the run" if started is not None else ""
+    print(f"watch: tripped at {iso(trip.at)}{after}{settings}: run stopped early, exit 1")
+    if path is not None:
+        print(f"watch trip: {path}")

@@ -5,7 +5,8 @@ directory), validated at start-up so that a bad option costs no load; once the r
 is over it builds the run's `RunConfig`.
 `ServerSource` is started with the load and finished after it: the Prometheus
 flavour only checks Prometheus answers; the embedded flavour scrapes the
-target's `/metrics` every second for the whole run.
+target's `/metrics` every second for the whole run. While it runs, `view()`
+reads what it has so far (the watch's ticks, `scenarios/watch.py`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from reports import Report, read_json, redact_url
+from scenarios.watch import Judge, WatchConfig, load_watch_config
 from slo.errors import SourceError, UsageError
-from slo.evaluate import RunConfig, SpecConfig, Window
+from slo.evaluate import RunConfig, SpecConfig, Window, evaluate
 from slo.slis import ClientStats, profile_reads
 from slo.sources import (
     EmbeddedScraper,
@@ -37,6 +39,10 @@ PROMETHEUS_TIMEOUT = 10.0
 
 class ServerSource(Protocol):
     def start(self) -> None: ...
+    def view(self) -> MetricSource:
+        """The source as it is now, while the run goes on (SourceError: nothing yet)."""
+        ...
+
     def finish(self) -> MetricSource: ...
 
 
@@ -46,6 +52,9 @@ class _Prometheus:
 
     def start(self) -> None:
         return None
+
+    def view(self) -> MetricSource:
+        return self.source
 
     def finish(self) -> MetricSource:
         return self.source
@@ -60,13 +69,22 @@ class _Embedded:
     def start(self) -> None:
         self.scraper.start()
 
+    def view(self) -> MetricSource:
+        """The samples scraped so far; the scraper goes on filling the same store (which
+        locks around every read and write)."""
+        return self._source("yet")
+
     def finish(self) -> MetricSource:
         self.scraper.stop()
         self.scraper.scrape_once()
         self.scraper.stop()  # closes the client the last scrape opened
+        return self._source("")
+
+    def _source(self, so_far: str) -> MetricSource:
         if self.scraper.scrapes == 0:
             detail = self.scraper.errors[-1] if self.scraper.errors else "no scrape"
-            raise SourceError(f"target {redact_url(self.url)} was never scraped: {detail}")
+            never = f"was not scraped {so_far}" if so_far else "was never scraped"
+            raise SourceError(f"target {redact_url(self.url)} {never}: {detail}")
         return EmbeddedSource(self.store, description=f"embedded scrape of {redact_url(self.url)}")
 
 
@@ -87,6 +105,7 @@ class GateConfig:
     baseline_label: str | None = None
     required_metrics: tuple[str, ...] = field(default=())
     scrape_interval: float = SCRAPE_INTERVAL
+    watch: WatchConfig | None = None
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -111,6 +130,23 @@ class GateConfig:
             target=self.target,
             secrets=self.secrets,
         )
+
+    def watch_judge(self, watch: WatchConfig, server: ServerSource) -> Judge:
+        """One tick of the watch: its profile over a window, read from the gate's own
+        server source as the run goes (no client statistics, no baseline)."""
+
+        def judge(window: Window) -> Report:
+            return evaluate(
+                watch.spec_config.run(
+                    window=window,
+                    source=server.view(),
+                    time_scale=watch.time_scale,
+                    target=self.target,
+                    secrets=self.secrets,
+                )
+            )
+
+        return judge
 
 
 def _prometheus(options: Any) -> PrometheusConfig | None:
@@ -139,6 +175,7 @@ def load_gate_config(options: Any, *, host: str | None) -> GateConfig:
     chosen = SpecConfig.load(
         spec=options.slo_spec, mapping=options.slo_mapping, profile=options.slo_profile
     )
+    watch = load_watch_config(options, chosen)  # a bad option costs no Prometheus query
     baseline = read_json(options.baseline) if options.baseline else None
     return GateConfig(
         spec_config=chosen,
@@ -151,4 +188,5 @@ def load_gate_config(options: Any, *, host: str | None) -> GateConfig:
         baseline=baseline,
         baseline_label=options.baseline,
         required_metrics=required_metrics(chosen.spec, chosen.profile, chosen.resolver),
+        watch=watch,
     )

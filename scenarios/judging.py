@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from reports import Report
+from reports import GateWatchTrip, Report, Verdict
 from scenarios.plans import ShapePlan
 from scenarios.recorder import ClientWindowStats, RouteStats
 from slo.evaluate import RunConfig, Window, evaluate
@@ -85,11 +85,17 @@ def judge_run(
     report_dir: Path,
     chart_options: ChartOptions | None = None,
     client_p95: ClientLatency | None = None,
+    watch_trip: GateWatchTrip | None = None,
 ) -> tuple[Report, Path]:
     """Evaluate the run and write its reports and the client's statistics of the window
     (re-judgeable with `slo check --locust-stats`); the report and the path of its JSON."""
+    report = evaluate(config)
+    if watch_trip is not None:  # the watch stopped the run: whatever the window says, exit 1
+        report = report.model_copy(
+            update={"watch_trip": watch_trip, "verdict": Verdict.FAIL, "exit_code": 1}
+        )
     report, paths = publish_run(
-        evaluate(config),
+        report,
         config,
         report_dir,
         client_p95=client_p95,

@@ -10,6 +10,7 @@ from typing import Any
 
 from scenarios.plans import SHAPES
 from scenarios.users import DEFAULT_CLIENT_TIMEOUT
+from scenarios.watch import DEFAULT_EVERY, DEFAULT_WINDOW
 
 __all__ = ["add_options"]
 
@@ -152,6 +153,38 @@ def add_options(parser: Any) -> None:
         default=False,
         env_var="LOCUST_SKIP_PREFLIGHT",
         help="send load even if the target fails the guide's Step 3 checks",
+    )
+    group.add_argument(
+        "--watch-profile",
+        default=None,
+        metavar="PROFILE",
+        env_var="LOCUST_WATCH_PROFILE",
+        help="during the run, judge this profile of the spec (e.g. escalation) over a "
+        "rolling window from the gate's server source; a failing gating objective logs "
+        "ROLLBACK, stops the run, writes watch-trip.json and exits 1",
+    )
+    group.add_argument(
+        "--watch-every",
+        default=None,
+        metavar="SECONDS",
+        env_var="LOCUST_WATCH_EVERY",
+        help=f"seconds (or a duration: 15s) between the watch's ticks (default: {DEFAULT_EVERY:g})",
+    )
+    group.add_argument(
+        "--watch-window",
+        default=None,
+        metavar="DURATION",
+        env_var="LOCUST_WATCH_WINDOW",
+        help=f"the rolling window each tick judges, [now - DURATION, now] "
+        f"(default: {DEFAULT_WINDOW})",
+    )
+    group.add_argument(
+        "--watch-time-scale",
+        default=None,
+        metavar="F",
+        env_var="LOCUST_WATCH_TIME_SCALE",
+        help="multiply the watch profile's sustained slices by F (0 < F <= 1; 0.05 judges "
+        "'for 5 minutes' in 15 s: drills and tests); watch-trip.json states it (default: 1)",
     )
     group.add_argument(
         "--no-slo-gate",

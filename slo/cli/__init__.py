@@ -1,8 +1,9 @@
 """The ``slo`` command: ``check``, ``rejudge``, ``lint``, ``explain``, ``doctor``,
-``preflight``, ``review``, ``compare``, ``rules``, ``dashboard``.
+``preflight``, ``review``, ``compare``, ``watch``, ``rules``, ``dashboard``.
 
 Exit codes (DESIGN.md): 0 pass, 1 fail, 2 inconclusive, 3 bad usage or invalid spec,
-4 data source unreachable or erroring. Errors are one line on stderr, never a traceback.
+4 data source unreachable or erroring, 130 ``slo watch`` interrupted (after its summary).
+Errors are one line on stderr, never a traceback.
 """
 
 from __future__ import annotations

@@ -12,11 +12,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slo.cli.common import load
 from slo.cli.options import PHASE1, spec_options
 from slo.errors import UsageError
+
+if TYPE_CHECKING:
+    from slo.rules import BaselineValues
 
 
 def _options(p: argparse.ArgumentParser) -> None:
@@ -28,7 +31,7 @@ def _options(p: argparse.ArgumentParser) -> None:
 
 
 def add_rules_parser(subparsers: Any, **kwargs: Any) -> argparse.ArgumentParser:
-    """``slo rules --profile P [--spec FILE] [--mapping FILE] [-o FILE]``."""
+    """``slo rules --profile P [--spec FILE] [--mapping FILE] [--baseline REPORT] [-o FILE]``."""
     p: argparse.ArgumentParser = subparsers.add_parser(
         "rules",
         help="print a Prometheus rule file: recorded SLIs, the guide's alerts, SLO alerts",
@@ -38,6 +41,12 @@ def add_rules_parser(subparsers: Any, **kwargs: Any) -> argparse.ArgumentParser:
         **kwargs,
     )
     _options(p)
+    p.add_argument(
+        "--baseline",
+        metavar="REPORT",
+        help="a report.json of the baseline run: objectives judged against a baseline alert "
+        "on its value plus their tolerance (without it they get no alert)",
+    )
     p.set_defaults(handler=run_rules)
     return p
 
@@ -61,7 +70,13 @@ def run_rules(args: argparse.Namespace) -> int:
     from slo.rules import build_rules
 
     loaded = load(args)
-    rules = build_rules(loaded.spec, args.profile, loaded.resolver, origin=_origin(args))
+    rules = build_rules(
+        loaded.spec,
+        args.profile,
+        loaded.resolver,
+        origin=_origin(args),
+        baseline=_baseline(args.baseline),
+    )
     _write(args.output, rules.text())
     return 0
 
@@ -76,6 +91,20 @@ def run_dashboard(args: argparse.Namespace) -> int:
     document = build_dashboard(loaded.spec, args.profile, loaded.resolver, window=window)
     _write(args.output, dashboard_text(document))
     return 0
+
+
+def _baseline(path: str | None) -> BaselineValues | None:
+    """The values of the baseline report's objectives (``--baseline``), by id."""
+    from reports import ReportFileError, read_json
+    from slo.rules import BaselineValues
+
+    if path is None:
+        return None
+    try:
+        report = read_json(path, role="--baseline")
+    except ReportFileError as exc:
+        raise UsageError(str(exc)) from None
+    return BaselineValues(label=Path(path).name, values={o.id: o.value for o in report.objectives})
 
 
 def _origin(args: argparse.Namespace) -> str:

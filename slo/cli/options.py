@@ -41,11 +41,11 @@ def prometheus_options(p: Any, *, timeout: float, group: bool) -> None:
     p.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
 
 
-def report_dir_option(p: Any, *, goes: str) -> None:
+def report_dir_option(p: Any, *, goes: str, default: str = "reports-out") -> None:
     """``--report-dir DIR`` (default reports-out); ``goes``: what goes there."""
     p.add_argument(
         "--report-dir",
         metavar="DIR",
-        default="reports-out",
-        help=f"where {goes} (default reports-out)",
+        default=default,
+        help=f"where {goes} (default {default})",
     )

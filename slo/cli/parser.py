@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         lint,
         preflight_cmd,
         review_cmd,
+        watch_cmd,
     )
 
     parser = _Parser(prog="slo", description="Judge SLO criteria against metrics.", epilog=EPILOG)
@@ -129,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
         p = subs.add_parser(name, help=command.HELP, description=command.DESCRIPTION, epilog=EPILOG)
         command.add_arguments(p)
         p.set_defaults(handler=command.run)
+    p = subs.add_parser(
+        "watch", help=watch_cmd.HELP, description=watch_cmd.DESCRIPTION, epilog=watch_cmd.EPILOG
+    )
+    watch_cmd.add_arguments(p)
+    p.set_defaults(handler=watch_cmd.run)
     generate.add_rules_parser(subs, epilog=EPILOG)
     generate.add_dashboard_parser(subs, epilog=EPILOG)
     return parser

@@ -81,8 +81,13 @@ class RunConfig(SpecConfig):
     attestations: Mapping[str, bool] = field(default_factory=dict)
     target: str = ""
     secrets: tuple[str, ...] = ()
+    # Sustained slices and windows are the spec's times this (0 < scale <= 1): "for 5
+    # minutes" becomes seconds in drills and tests; the report states it.
+    time_scale: float = 1.0
 
     def __post_init__(self) -> None:
         super().__post_init__()
         if self.baseline is not None and self.baseline_window is not None:
             raise UsageError("give one baseline: a pinned report or a baseline window")
+        if not 0 < self.time_scale <= 1:
+            raise UsageError(f"the time scale must be in (0, 1], got {self.time_scale:g}")

@@ -56,6 +56,7 @@ def evaluate(job: RunConfig) -> Report:
         objectives=results,
         client=client,
         baseline=job.baseline_label,
+        time_scale=job.time_scale,
         generated_at=to_datetime(time.time()),
         figures=measure_figures(job, profile.objectives, results),
     )
@@ -86,7 +87,7 @@ def _objective(job: RunConfig, o: Objective, disagreement: str | None) -> Object
     baseline_value: float | None = None
     window = job.window
     queries = sli.queries(window=format_duration(window.duration), at=window.end)
-    short = too_short(o, window) if o.sustained else None
+    short = too_short(o, window, job.time_scale) if o.sustained else None
     source, absent = _source_for(job, sli)
     if source is None:
         m = Measurement(value=None, missing=(absent,))
@@ -100,7 +101,7 @@ def _objective(job: RunConfig, o: Objective, disagreement: str | None) -> Object
             baseline_value = _baseline_value(job, o)
             outcome = judge_baseline(o, m, baseline_value)
         elif o.sustained is not None:
-            outcome, slices = judge_slices(o, sli, source, window)
+            outcome, slices = judge_slices(o, sli, source, window, job.time_scale)
         else:
             outcome = judge_threshold(o, m)
         if disagreement and sli.reads_server and outcome[0] in _MEASURED:

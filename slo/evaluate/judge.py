@@ -2,7 +2,9 @@
 
 Missing data is never a pass: no series, NaN/Inf, too few requests, or an uncertainty that
 straddles the threshold make an objective ``inconclusive`` (or ``fail`` where the spec says
-``on_missing: fail``).
+``on_missing: fail``). The one exception is stated in the spec: ``on_missing: expected``
+on an objective that nothing may move (``== 0``), where absent series are what is sought
+(a rolled-back feature's metrics gone).
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ def precheck(objective: Objective, m: Measurement) -> Outcome | None:
     unit = objective.unit
     if m.value is None:
         what = ", ".join(m.missing) or "the SLI"
+        if objective.on_missing == "expected":
+            return Verdict.PASS, f"no series ({what}): absent, as expected"
         verdict = Verdict.FAIL if objective.on_missing == "fail" else Verdict.INCONCLUSIVE
         return verdict, f"no data: {what}"
     if not math.isfinite(m.value):
@@ -119,6 +123,11 @@ def judge_threshold(objective: Objective, m: Measurement) -> Outcome:
     return Verdict.PASS, f"{value_text} {target}{note}"
 
 
+def _beyond(value: float, limit: float) -> bool:
+    """``value > limit`` by more than float rounding."""
+    return value > limit and not math.isclose(value, limit, rel_tol=1e-9, abs_tol=1e-12)
+
+
 def judge_baseline(objective: Objective, m: Measurement, baseline: float | None) -> Outcome:
     """Judge a relative objective against a baseline value (skipped without one)."""
     rule: Baseline | None = objective.baseline
@@ -134,15 +143,19 @@ def judge_baseline(objective: Objective, m: Measurement, baseline: float | None)
     if not math.isfinite(baseline):
         return Verdict.INCONCLUSIVE, f"the baseline value is {baseline}"
     assert m.value is not None
-    current, tol, unit = m.value, rule.tolerance, objective.unit
+    current, unit = m.value, objective.unit
+    tol = rule.tolerance * abs(baseline) if rule.relative else rule.tolerance
+    lower = rule.comparison == "reduced" or (
+        rule.comparison == "improved" and rule.better == "lower"
+    )
+    # Exactly on the edge (baseline + tolerance) counts as on it, whatever the float
+    # rounding of the sum: 3.55% + 5 points is 8.55%, not 8.549999...%.
     if rule.comparison == "no_increase":
-        ok, words = current <= baseline + tol, "no increase"
-    elif rule.comparison == "reduced" or rule.better == "lower":
-        ok, words = (
-            current < baseline - tol,
-            "reduced" if rule.comparison == "reduced" else "improved",
-        )
+        ok, words = not _beyond(current, baseline + tol), "no increase"
+    elif lower:
+        ok, words = _beyond(baseline - tol, current), rule.comparison
     else:
-        ok, words = current > baseline + tol, "improved"
-    text = f"{fmt(current, unit)} vs baseline {fmt(baseline, unit)} (tolerance {fmt(tol, unit)})"
+        ok, words = _beyond(current, baseline + tol), rule.comparison
+    shown = f"{rule.tolerance:.0%} of it" if rule.relative else fmt(tol, unit)
+    text = f"{fmt(current, unit)} vs baseline {fmt(baseline, unit)} (tolerance {shown})"
     return (Verdict.PASS if ok else Verdict.FAIL), f"{words if ok else 'not ' + words}: {text}"

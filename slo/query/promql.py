@@ -38,6 +38,7 @@ TEMPLATES: Final[dict[str, str]] = {
     "observations": "max({{ buckets }})",
     "requests_or_traffic": "(({{ denominator }}) > 0) or ({{ traffic }})",
     "utilization": "({{ busy }}) / ({{ seconds }} * {{ size }} > 0)",
+    "per_second": "({{ value }}) / {{ seconds }}",
     "or_fallback": "({{ exact }}) or max({{ fallback }})",
     "worst_series": "{{ func }}({{ query }})",
     # Alerts on recorded series.

@@ -3,7 +3,9 @@
 Only the metric counts (its name and the mapping's matchers, not the SLI's filters): a
 counter with no 504 series yet is healthy, a metric with no series at all is not. Pool
 utilization is absent only when neither its exact pair (busy seconds, pool size) nor its
-fallback gauge is there, as in the gate.
+fallback gauge is there, and a sum of counter increases only when none of its counters is
+there, as in the gate. Objectives with ``on_missing: expected`` are not passed in: the
+absence of their metrics is what they seek.
 """
 
 from __future__ import annotations

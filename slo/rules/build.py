@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from slo.evaluate import fmt
 from slo.query import UnsupportedSli
 from slo.rules.absent import absent_alerts
 from slo.rules.guide import CACHE_HIT_RATE_OBJECTIVE, guide_alerts
+from slo.rules.limits import BaselineValues, Limit, limit_of
 from slo.rules.model import AlertRule, RuleFile, RuleGroup
-from slo.rules.objectives import ObjectiveSettings, objective_alerts
+from slo.rules.objectives import ESCALATION, ObjectiveSettings, objective_alerts
 from slo.rules.recorder import Recorder
 from slo.slis import SliDef, build_sli
 from slo.spec import Resolver, Spec
@@ -17,10 +18,20 @@ from slo.spec import Resolver, Spec
 
 @dataclass(frozen=True, kw_only=True)
 class RuleSettings:
-    """Windows and ``for:`` durations not fixed by the guide or the workbook."""
+    """Windows and ``for:`` durations not fixed by the guide or the workbook.
+
+    ``profiles`` overrides ``objectives`` for the profiles it names: ``escalation`` (the
+    guide's "Rollback immediately if") pages at once over a 5m window.
+    """
 
     objectives: ObjectiveSettings = field(default_factory=ObjectiveSettings)
+    profiles: Mapping[str, ObjectiveSettings] = field(
+        default_factory=lambda: {"escalation": ESCALATION}
+    )
     absent_for: str = "10m"
+
+    def for_profile(self, profile: str) -> ObjectiveSettings:
+        return self.profiles.get(profile, self.objectives)
 
 
 def build_rules(
@@ -30,13 +41,21 @@ def build_rules(
     *,
     settings: RuleSettings | None = None,
     origin: str = "",
+    baseline: BaselineValues | None = None,
 ) -> RuleFile:
     """The rule file of ``profile``; objectives that cannot be alerted on are listed in the
-    header with the reason (client statistics, baseline comparisons, informing only)."""
+    header with the reason (client statistics, baseline comparisons without ``baseline``,
+    informing only).
+
+    With ``baseline`` (a baseline report's values), an objective judged against a baseline
+    gets an alert on the threshold that value and its tolerance make.
+    """
     settings = settings or RuleSettings()
+    chosen = settings.for_profile(profile)
     labels = {"profile": profile}
     recorder = Recorder()
     notes: list[str] = []
+    thresholds: list[str] = []
     guide = guide_alerts(spec, resolver, recorder, labels)
     if spec.objective_sli(CACHE_HIT_RATE_OBJECTIVE) is None:
         notes.append(f"CacheHitRateLow: the spec has no {CACHE_HIT_RATE_OBJECTIVE} objective")
@@ -47,24 +66,29 @@ def build_rules(
         if not sli.reads_server:
             notes.append(f"{objective.id}: from the load generator's statistics, not Prometheus")
             continue
-        reads.append((objective.id, sli))
-        if objective.baseline is not None:
-            notes.append(f"{objective.id}: judged against a baseline run, no fixed threshold")
+        if objective.on_missing != "expected":
+            # Absent series are what the objective seeks (a rolled-back feature's metrics).
+            reads.append((objective.id, sli))
+        limit = limit_of(objective, baseline)
+        if not isinstance(limit, Limit):
+            notes.append(f"{objective.id}: {limit}")
             continue
+        thresholds.append(f"  {objective.id}: {limit.words}")
         if not objective.gating:
             notes.append(f"{objective.id}: informs only (gating: false)")
             continue
         try:
-            sli.expression(settings.objectives.window)
+            sli.expression(chosen.window)
         except UnsupportedSli as exc:
             notes.append(f"{objective.id}: {exc}")
             continue
         objective_rules += objective_alerts(
             objective,
             sli,
+            limit,
             recorder,
-            {**labels, "objective": objective.id},
-            settings.objectives,
+            labels={**labels, "objective": objective.id},
+            settings=chosen,
         )
     absent = absent_alerts(reads, resolver, labels, settings.absent_for)
     prefix = f"slo:{profile}"
@@ -74,13 +98,13 @@ def build_rules(
         f"Profile {profile}: {spec.profiles[profile].description}",
         "Check with `promtool check rules FILE`.",
     ]
+    if baseline is not None:
+        header.append(
+            f"Baseline: {baseline.label} (--baseline); objectives judged against a baseline "
+            "alert on its value and their tolerance."
+        )
     if notes:
         header += ["", "Objectives without an alert:", *(f"  {note}" for note in notes)]
-    thresholds = [
-        f"  {o.id}: {o.comparator} {fmt(o.threshold, o.unit)}"
-        for o in spec.profiles[profile].objectives
-        if o.threshold is not None and any(o.id == r for r, _ in reads)
-    ]
     if thresholds:
         header += ["", "Thresholds:", *thresholds]
     return RuleFile(

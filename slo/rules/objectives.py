@@ -14,11 +14,14 @@ from typing import Final, Literal
 
 from slo.evaluate import fmt
 from slo.query import number, render
+from slo.rules.limits import Limit
 from slo.rules.model import AlertRule
 from slo.rules.recorder import Recorder, camel
 from slo.rules.runbooks import RUNBOOKS, topic_for
 from slo.slis import SliDef
+from slo.slis.counters import IncreaseDef
 from slo.spec import Objective
+from slo.timeutil import format_duration, parse_duration
 
 #: The comparison that breaks ``value <comparator> threshold``.
 VIOLATION: Final[dict[str, str]] = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!="}
@@ -48,8 +51,23 @@ TIERS: Final = (
 
 @dataclass(frozen=True, kw_only=True)
 class ObjectiveSettings:
+    """The window and ``for:`` of objective alerts (sustained objectives use their slice).
+
+    ``escalation``: the objectives are conditions to roll back on (the guide's Escalation
+    Criteria), so every alert pages, its runbook is the rollback step, its summary says
+    to roll back, and no burn-rate alerts are added.
+    """
+
     window: str = "10m"
     for_: str = "10m"
+    escalation: bool = False
+
+
+#: The escalation profile's alerts: judged over the 5m window `slo watch` rolls by default,
+#: firing at once as the watch trips on its first failing tick ("Rollback immediately",
+#: "Be ready to rollback within 5 minutes"); a run of ``consecutive`` slices keeps its own
+#: ``for:``.
+ESCALATION: Final = ObjectiveSettings(window="5m", for_="0s", escalation=True)
 
 
 def _value(unit: str) -> str:
@@ -70,41 +88,73 @@ def budget_of(objective: Objective, sli: SliDef) -> tuple[float, bool] | None:
 def objective_alerts(
     objective: Objective,
     sli: SliDef,
+    limit: Limit,
     recorder: Recorder,
+    *,
     labels: dict[str, str],
     settings: ObjectiveSettings,
 ) -> list[AlertRule]:
-    """The objective's threshold alert, then its burn-rate alerts."""
-    assert objective.comparator is not None and objective.threshold is not None
-    window = objective.sustained.slice if objective.sustained else settings.window
+    """The objective's alert (``SLI`` breaking ``limit``), then its burn-rate alerts."""
+    sustained = objective.sustained
+    window = sustained.slice if sustained else settings.window
     measured = sli.expression(window)
-    series = recorder.series(objective.id, "rate", window, measured.value)
-    threshold = number(objective.threshold)
+    what = "increase" if isinstance(sli, IncreaseDef) and not sli.per_second else "rate"
+    series = recorder.series(objective.id, what, window, measured.value)
     expr = render(
-        "violation", series=series, op=VIOLATION[objective.comparator], threshold=threshold
+        "violation",
+        series=series,
+        op=VIOLATION[limit.comparator],
+        threshold=number(limit.threshold),
     )
     if objective.min_requests and measured.requests is not None:
         requests = recorder.series(objective.id, "requests", window, measured.requests)
         expr = render("guarded", alert=expr, requests=requests, min_requests=objective.min_requests)
-    burn = budget_of(objective, sli)
+    burn = None if settings.escalation or limit.from_baseline else budget_of(objective, sli)
     first = sli.selectors()[0]
-    runbook = RUNBOOKS[topic_for(first.logical, [v for _, _, v in first.matchers])]
-    rule = f"{objective.comparator} {fmt(objective.threshold, objective.unit)}"
-    over = f"per {window} slice" if objective.sustained else f"over {window}"
+    runbook = RUNBOOKS[
+        "rollback"
+        if settings.escalation
+        else topic_for(first.logical, [v for _, _, v in first.matchers])
+    ]
+    rule = limit.words
+    over = f"per {window} slice" if sustained else f"over {window}"
     guard = f" with at least {objective.min_requests} events" if objective.min_requests else ""
+    for_ = settings.for_
+    run = ""
+    if sustained and sustained.consecutive:
+        # "> 2 s for > 5 minutes": broken at every evaluation for 5 slices of 1m; Prometheus'
+        # ``for:`` is "continuously true", so the run is never a 5-minute average.
+        for_ = format_duration(parse_duration(sustained.slice) * sustained.consecutive)
+        over = f"over {window}"
+        run = (
+            f", and broke the objective at every evaluation for {for_} (its "
+            f"{sustained.consecutive} slices of {sustained.slice} in a row)"
+        )
+    elif sustained:
+        for_ = "0s"
+    # Burn-rate alerts page for ratio objectives; a sustained criterion is a review item.
+    severity = "ticket" if burn or (sustained and not sustained.consecutive) else "page"
+    profile = labels["profile"]
+    summary = f"{profile}: {objective.description} is failing"
+    how = f"`slo check --profile {profile}` judges the same expression over the promotion window."
+    if settings.escalation:
+        severity = "page"
+        summary = f"Rollback immediately ({profile}): {objective.description}"
+        how = (
+            f"The guide says to roll back immediately; `slo watch --profile {profile}` judges "
+            "the same SLI every tick over its rolling window."
+        )
     alerts = [
         AlertRule(
             alert=f"{camel(objective.id)}ObjectiveFailing",
             expr=expr,
-            for_="0s" if objective.sustained else settings.for_,
-            # Burn-rate alerts page for ratio objectives; a sustained criterion is a review item.
-            labels={**labels, "severity": "ticket" if burn or objective.sustained else "page"},
+            for_=for_,
+            labels={**labels, "severity": severity},
             annotations={
-                "summary": f"{labels['profile']}: {objective.description} is failing",
+                "summary": summary,
                 "description": (
-                    f"{objective.id} is {_value(objective.unit)} {over}{guard}; the objective "
-                    f"is {rule}. `slo check --profile {labels['profile']}` judges the same "
-                    "expression over the promotion window."
+                    f"{objective.id} is {_value(objective.unit)} {over}{guard}{run}; the "
+                    f"objective is {rule}. {how}"
                 ),
                 "runbook": runbook,
             },
@@ -120,14 +170,14 @@ def objective_alerts(
             w: _bad(recorder.series(objective.id, "rate", w, sli.expression(w).value), good)
             for w in (tier.long, tier.short)
         }
-        limit = {"factor": number(tier.factor), "budget": number(round(budget, 12))}
+        tier_limit = {"factor": number(tier.factor), "budget": number(round(budget, 12))}
         alerts.append(
             AlertRule(
                 alert=f"{camel(objective.id)}ErrorBudgetBurn",
                 expr=render(
                     "multiwindow",
-                    long=render("burn", bad=bad[tier.long], **limit),
-                    short=render("burn", bad=bad[tier.short], **limit),
+                    long=render("burn", bad=bad[tier.long], **tier_limit),
+                    short=render("burn", bad=bad[tier.short], **tier_limit),
                 ),
                 for_=tier.for_,
                 labels={

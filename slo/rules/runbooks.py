@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Final, Literal
 
-Topic = Literal["cache", "primary_pool", "replica", "errors", "latency", "uptime", "absent"]
+Topic = Literal[
+    "cache", "primary_pool", "replica", "errors", "latency", "uptime", "absent", "rollback"
+]
 
 _ROLLBACK_CACHE = (
     "Rollback: delete REDIS_URL (the service falls back to database queries), or clear a "
@@ -59,6 +61,23 @@ RUNBOOKS: Final[dict[Topic, str]] = {
     "uptime": (
         "Diagnose: `curl /health` (expect healthy) and `curl /health/database` (expect "
         "connected); check the scrape target is up. " + _ROLLBACK_FULL
+    ),
+    # The escalation criteria's one step ("Rollback immediately if"): the guide's Quick
+    # Rollback, then its Rollback Verification.
+    "rollback": (
+        "Roll back now (the guide's Escalation Criteria: rollback immediately if the error "
+        "rate increases >5%, response times are >2s for >5 minutes, the cache is completely "
+        "failing or the read replica causes errors; be ready within 5 minutes). Quick "
+        "Rollback, no code rollback: disable response caching by deleting the REDIS_URL "
+        "variable (in Railway/Vercel; or clear the cache with `redis-cli FLUSHDB`): the "
+        "service falls back to normal database queries; disable the read replica by deleting "
+        "the SUPABASE_READ_REPLICA_URL variable: the service falls back to the primary "
+        "database. If severe: full code rollback, `git revert c0ae3f1f` (read replica) and "
+        "`git revert 61dccd8b` (response caching), push and redeploy. Rollback Verification: "
+        "`curl <service>/health`; `curl <service>/metrics | grep catalog_cache` returns "
+        "nothing once caching is disabled; `curl <service>/metrics | grep http_requests_total`: "
+        "error rates remain stable or improve (`slo check --profile rollback-verified` judges "
+        "these three checks)."
     ),
     "absent": (
         "No series of this metric: the exporter is down, the scrape fails, or the metric was "

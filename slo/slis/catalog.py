@@ -5,7 +5,7 @@ from __future__ import annotations
 from slo.errors import UsageError
 from slo.slis.base import SliDef
 from slo.slis.client import ClientStatDef
-from slo.slis.counters import RatioDef
+from slo.slis.counters import IncreaseDef, RatioDef
 from slo.slis.gauges import AvailabilityDef, GaugeDef, UtilizationDef
 from slo.slis.latency import FractionUnderDef, QuantileDef
 from slo.spec import (
@@ -13,6 +13,7 @@ from slo.spec import (
     ClientSli,
     FractionUnderSli,
     GaugeSli,
+    IncreaseSli,
     QuantileSli,
     RatioSli,
     ResolvedSelector,
@@ -44,6 +45,8 @@ def build_sli(sli: Sli, resolver: Resolver) -> SliDef:  # noqa: PLR0911 - one pe
             return UtilizationDef(r(sli.busy), r(sli.size), fallback)
         case AvailabilitySli():
             return AvailabilityDef(r(sli.up))
+        case IncreaseSli():
+            return IncreaseDef([r(s) for s in sli.counters], per_second=sli.per_second)
         case ClientSli():
             return ClientStatDef(sli.stat, sli.name)
 

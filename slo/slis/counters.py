@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from slo.query import Increase, Needs, RawResult, render
+from slo.query import Increase, Needs, RawResult, number, render
 from slo.slis.base import Measurement, SliDef, SliExpression, total, unique_metrics
 from slo.spec import ResolvedSelector
+from slo.timeutil import parse_duration
 
 
 class RatioDef(SliDef):
@@ -95,3 +96,50 @@ class RatioDef(SliDef):
     def must_move(self) -> list[ResolvedSelector]:
         # An error counter that stays still is good news; the denominator must count.
         return list(self.denominator)
+
+
+class IncreaseDef(SliDef):
+    """How much counters rose over the window: the sum of their increases, or per second.
+
+    A counter with no series counts as zero when another counter of the sum has series; no
+    series at all leaves the SLI without a value (``on_missing`` decides what that means).
+    """
+
+    kind = "increase"
+
+    def __init__(self, counters: list[ResolvedSelector], *, per_second: bool) -> None:
+        self.counters = counters
+        self.per_second = per_second
+
+    def needs(self) -> Needs:
+        return {f"counter_{i}": Increase(selector=sel) for i, sel in enumerate(self.counters)}
+
+    def measure(self, raw: RawResult, *, duration: float) -> Measurement:
+        answered = [
+            raw[f"counter_{i}"] for i in range(len(self.counters)) if raw.get(f"counter_{i}")
+        ]
+        if not answered:
+            return Measurement(value=None, missing=tuple(sel.promql() for sel in self.counters))
+        rose = sum(total(samples) for samples in answered)
+        if not self.per_second:
+            return Measurement(value=rose)
+        if duration <= 0:
+            return Measurement(value=float("nan"), note="the window has no length")
+        return Measurement(value=rose / duration, requests=rose)
+
+    def expression(self, window: str) -> SliExpression:
+        summed = " + ".join(
+            render("zero_if_absent", query=q) for q in self.queries(window=window, at=None).values()
+        )
+        if not self.per_second:
+            return SliExpression(value=summed)
+        return SliExpression(
+            value=render("per_second", value=summed, seconds=number(parse_duration(window)))
+        )
+
+    def required(self) -> list[list[ResolvedSelector]]:
+        # Any one counter of the sum gives it a value (the others count zero).
+        return [[sel] for sel in unique_metrics(self.selectors())]
+
+    def must_move(self) -> list[ResolvedSelector]:
+        return []  # "no connection errors", "the rolled-back feature is frozen": stillness is good

@@ -1,158 +1,118 @@
 """The criteria spec (``version: slo-harness/v1``) as pydantic models.
 
 The spec is data the user writes; every model forbids unknown keys and is frozen. The SLI
-catalog (:mod:`slo.slis`) compiles each ``sli`` block into queries.
+blocks live in :mod:`slo.spec.sli_models`; the SLI catalog (:mod:`slo.slis`) compiles each
+into the query values it reads.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from slo.timeutil import DURATION_PATTERN
+from slo.spec.sli_models import (
+    AvailabilitySli,
+    ClientSli,
+    FractionUnderSli,
+    GaugeSli,
+    IncreaseSli,
+    Labels,
+    QuantileSli,
+    RatioSli,
+    Selector,
+    Sli,
+    SpecModel,
+    Unit,
+    UtilizationSli,
+    expected_units,
+)
+from slo.timeutil import DURATION_PATTERN, parse_duration
+
+__all__ = [
+    "SPEC_VERSION",
+    "AvailabilitySli",
+    "Baseline",
+    "ClientSli",
+    "Comparator",
+    "Duration",
+    "Figure",
+    "FractionUnderSli",
+    "GaugeSli",
+    "IncreaseSli",
+    "MappingFile",
+    "MetricMapping",
+    "Objective",
+    "Profile",
+    "QuantileSli",
+    "RatioSli",
+    "Selector",
+    "Sli",
+    "Spec",
+    "Sustained",
+    "Unit",
+    "UtilizationSli",
+    "expected_units",
+]
 
 SPEC_VERSION = "slo-harness/v1"
 
 Comparator = Literal["<", "<=", ">", ">=", "=="]
-Unit = Literal["ratio", "seconds", "milliseconds", "requests_per_second", "count"]
 Duration = Annotated[str, Field(pattern=DURATION_PATTERN, examples=["10m", "48h", "7d"])]
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-Labels = dict[str, str]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Baseline(SpecModel):
+    """Judge against a baseline (pinned report or baseline window) instead of a threshold.
 
+    ``no_increase``: at most the baseline plus the tolerance; ``reduced``: below the
+    baseline minus the tolerance; ``increased``: above the baseline plus the tolerance;
+    ``improved``: ``reduced`` or ``increased`` as ``better`` says. The tolerance is in the
+    objective's unit, or with ``relative: true`` a fraction of the baseline (0.05: 5%).
+    """
 
-class Selector(_Model):
-    """One logical metric with label filters (``match``: equality, ``match_re``: anchored regex)."""
-
-    metric: str
-    match: Labels = Field(default_factory=dict)
-    match_re: Labels = Field(default_factory=dict)
-
-
-class RatioSli(_Model):
-    """sum of the numerator counters' increases / sum of the denominator counters' increases."""
-
-    kind: Literal["ratio"]
-    numerator: Annotated[list[Selector], Field(min_length=1)]
-    denominator: Annotated[list[Selector], Field(min_length=1)]
-    # When the denominator counted nothing but these counters rose, the ratio is 0 (the
-    # feature served none of the traffic: caching off) instead of undefined.
-    traffic: list[Selector] = Field(default_factory=list)
-
-
-class QuantileSli(_Model):
-    """A latency quantile from histogram buckets over the window (Prometheus interpolation)."""
-
-    kind: Literal["quantile"]
-    quantile: Annotated[float, Field(gt=0, lt=1)]
-    histogram: Selector
-
-
-class FractionUnderSli(_Model):
-    """Share of observations at or under ``le`` seconds, read from the ``le`` bucket."""
-
-    kind: Literal["fraction_under"]
-    le: Annotated[float, Field(gt=0)]
-    histogram: Selector
-
-
-class GaugeSli(_Model):
-    """A gauge's samples in the window aggregated per series, then the max over series."""
-
-    kind: Literal["gauge"]
-    aggregation: Literal["max", "mean", "p95"]
-    gauge: Selector
-
-
-class UtilizationSli(_Model):
-    """Exact average pool utilization: busy-seconds increase / (window x pool size)."""
-
-    kind: Literal["utilization"]
-    busy: Selector
-    size: Selector
-    fallback_gauge: Selector | None = None
-
-
-class AvailabilitySli(_Model):
-    """Share of time slices (scrapes) in which the target was up."""
-
-    kind: Literal["availability"]
-    up: Selector
-
-
-class ClientSli(_Model):
-    """A figure from the load generator's (Locust's) own statistics."""
-
-    kind: Literal["client"]
-    stat: Literal["rps", "mean_ms", "p95_ms", "failures", "failure_ratio", "requests"]
-    name: str = "Aggregated"
-
-
-Sli = Annotated[
-    RatioSli
-    | QuantileSli
-    | FractionUnderSli
-    | GaugeSli
-    | UtilizationSli
-    | AvailabilitySli
-    | ClientSli,
-    Field(discriminator="kind"),
-]
-
-
-# The unit each SLI kind measures in (None: any, e.g. a gauge of the user's choosing).
-_KIND_UNITS: dict[str, tuple[str, ...]] = {
-    "ratio": ("ratio",),
-    "fraction_under": ("ratio",),
-    "utilization": ("ratio",),
-    "availability": ("ratio",),
-    "quantile": ("seconds",),
-}
-_CLIENT_UNITS: dict[str, str] = {
-    "rps": "requests_per_second",
-    "mean_ms": "milliseconds",
-    "p95_ms": "milliseconds",
-    "failures": "count",
-    "requests": "count",
-    "failure_ratio": "ratio",
-}
-
-
-def expected_units(
-    sli: RatioSli
-    | QuantileSli
-    | FractionUnderSli
-    | GaugeSli
-    | UtilizationSli
-    | AvailabilitySli
-    | ClientSli,
-) -> tuple[str, ...] | None:
-    """The units an objective on this SLI may declare (None: any)."""
-    if isinstance(sli, ClientSli):
-        return (_CLIENT_UNITS[sli.stat],)
-    return _KIND_UNITS.get(sli.kind)
-
-
-class Baseline(_Model):
-    """Judge against a baseline (pinned report or baseline window) instead of a threshold."""
-
-    comparison: Literal["no_increase", "improved", "reduced"]
+    comparison: Literal["no_increase", "improved", "reduced", "increased"]
     tolerance: Annotated[float, Field(ge=0)] = 0.0
+    relative: bool = False
     better: Literal["lower", "higher"] = "lower"
 
+    @model_validator(mode="after")
+    def _better_only_for_improved(self) -> Baseline:
+        if "better" in self.model_fields_set and self.comparison != "improved":
+            raise ValueError(
+                f"expected better only with comparison improved ({self.comparison} already "
+                "says which way is better)"
+            )
+        return self
 
-class Sustained(_Model):
-    """Judge per time slice; skipped when the judged window is shorter than ``min_window``."""
 
-    slice: Literal["1h", "1d"]
+class Sustained(SpecModel):
+    """Judge per time slice; skipped when the judged window is shorter than ``min_window``.
+
+    Without ``consecutive`` any failing slice fails the objective ("for 7 days"); with it,
+    only a run of that many failing slices in a row does ("> 2 s for > 5 minutes": five
+    failing 1-minute slices in a row, not a five-minute average).
+    """
+
+    slice: Duration
     min_window: Duration
+    consecutive: Annotated[int, Field(ge=1)] | None = None
+
+    @model_validator(mode="after")
+    def _slices_fit(self) -> Sustained:
+        size, window = parse_duration(self.slice), parse_duration(self.min_window)
+        if size <= 0:
+            raise ValueError(f"expected a slice longer than zero, got {self.slice!r}")
+        needed = size * (self.consecutive or 1)
+        if needed > window + 1e-9:
+            raise ValueError(
+                f"expected min_window ({self.min_window}) to hold {self.consecutive or 1} "
+                f"slice(s) of {self.slice}"
+            )
+        return self
 
 
-class Objective(_Model):
+class Objective(SpecModel):
     """One success criterion: an SLI, how it is compared, and over which window."""
 
     id: Identifier
@@ -166,7 +126,9 @@ class Objective(_Model):
     sustained: Sustained | None = None
     min_requests: Annotated[int, Field(ge=0)] = 0
     baseline: Baseline | None = None
-    on_missing: Literal["inconclusive", "fail"] = "inconclusive"
+    # "expected": no series is the state sought (a rolled-back feature's metrics gone);
+    # only for objectives that nothing may move (comparator "==", threshold 0).
+    on_missing: Literal["inconclusive", "fail", "expected"] = "inconclusive"
 
     @model_validator(mode="after")
     def _threshold_or_baseline(self) -> Objective:
@@ -181,10 +143,17 @@ class Objective(_Model):
             raise ValueError("expected either a baseline or a sustained block, not both")
         if self.warn is not None and self.threshold is None:
             raise ValueError("expected a threshold alongside warn")
+        if self.on_missing == "expected" and (self.comparator != "==" or self.threshold != 0):
+            raise ValueError(
+                "expected comparator '==' and threshold 0 with on_missing: expected (absent "
+                "series can only stand for 'nothing moved')"
+            )
+        if self.sustained is not None and self.sustained.consecutive and self.warn is not None:
+            raise ValueError("expected no warn level on a consecutive-slices objective")
         return self
 
 
-class Attestation(_Model):
+class Attestation(SpecModel):
     """A non-metric criterion a person records (``--attest ID=pass|fail``)."""
 
     id: Identifier
@@ -192,7 +161,7 @@ class Attestation(_Model):
     gating: bool = True
 
 
-class Profile(_Model):
+class Profile(SpecModel):
     """A named set of objectives judged together (``load-test``, ``staging``, ...)."""
 
     description: str
@@ -218,7 +187,7 @@ _FIGURE_UNITS: dict[str, str] = {
 }
 
 
-class Figure(_Model):
+class Figure(SpecModel):
     """A number measured over every judged window but never judged (the spec's ``figures``).
 
     The guide's "Expected Impact" (99% faster responses, 98% fewer primary queries...) is
@@ -253,7 +222,7 @@ class Figure(_Model):
         return self
 
 
-class MetricMapping(_Model):
+class MetricMapping(SpecModel):
     """Where a logical metric lives on a backend: its name, label renames, extra matchers."""
 
     name: str
@@ -261,7 +230,7 @@ class MetricMapping(_Model):
     matchers: Labels = Field(default_factory=dict)
 
 
-class MappingFile(_Model):
+class MappingFile(SpecModel):
     """A standalone mapping file (``slo check --mapping FILE``)."""
 
     version: Literal["slo-harness/v1"]
@@ -269,7 +238,7 @@ class MappingFile(_Model):
     metrics: dict[str, MetricMapping]
 
 
-class Spec(_Model):
+class Spec(SpecModel):
     """A whole criteria file."""
 
     version: Literal["slo-harness/v1"]

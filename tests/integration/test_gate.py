@@ -7,10 +7,12 @@ its own process, as a user runs it.
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +53,7 @@ def run_locust(
     *,
     extra: Sequence[str] = (),
     timeout: float = 150,
+    env: Mapping[str, str] | None = None,
 ) -> Run:
     cmd = [
         *LOCUST,
@@ -63,7 +66,13 @@ def run_locust(
         *extra,
     ]
     done = subprocess.run(
-        cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT, check=False
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        check=False,
+        env=None if env is None else {**os.environ, **env},
     )
     path = report_dir / "report.json"
     report = json.loads(path.read_text()) if path.exists() else None
@@ -274,3 +283,122 @@ def test_users_give_up_after_the_client_timeout_and_the_server_logs_499(
     assert rate["value"] > 0.001  # the server counted the 499s
     stats = json.loads((tmp_path / "locust-stats.json").read_text())
     assert sum(row["num_timeouts"] for row in stats["stats"] if row["name"] == "Aggregated") > 0
+
+
+# The guide's escalation criteria judged during the run over the last 10 s, every 2 s,
+# with "for 5 minutes" scaled to 15 s.
+WATCH = [
+    "--watch-profile",
+    "escalation",
+    "--watch-every",
+    "2",
+    "--watch-window",
+    "10s",
+    "--watch-time-scale",
+    "0.05",
+]
+
+
+def test_the_watch_stops_a_run_whose_cache_is_off_and_exits_1(
+    stack: StackInfo, tmp_path: Path
+) -> None:
+    planned = 60.0  # the shape's own length; the watch must stop it long before
+    with spawn_service(stack, {"REDIS_URL": None}) as uncached:
+        began = time.monotonic()
+        # No Prometheus scrapes this extra service: the watch reads the gate's own scrapes.
+        run = run_locust(
+            uncached.url,
+            tmp_path,
+            ["--shape", "smoke", "--peak-users", "20", "--hold", str(planned), "--warmup", "2"],
+            extra=WATCH,
+        )
+        elapsed = time.monotonic() - began
+    assert run.code == 1, run.output[-3000:]
+    assert "ROLLBACK: cache_completely_failing: Cache completely failing" in run.output
+    assert "run stopped early, exit 1" in run.output
+    # Locust's start-up, the trip and the gate's end, well within the planned minute
+    # (the first tick, 2 s in, trips: about 4 s in all).
+    assert elapsed < planned / 3, (elapsed, run.output[-3000:])
+    trip = json.loads((tmp_path / "watch-trip.json").read_text())
+    assert (trip["profile"], trip["objective"]) == ("escalation", "cache_completely_failing")
+    assert trip["time_scale"] == 0.05
+    assert trip["report"]["time_scale"] == 0.05
+    verdicts = {o["id"]: o["verdict"] for o in trip["report"]["objectives"]}
+    assert verdicts["cache_completely_failing"] == "fail"
+
+
+def test_in_distributed_mode_the_master_watches_and_stops_the_workers(
+    stack: StackInfo, tmp_path: Path
+) -> None:
+    with spawn_service(stack, {"REDIS_URL": None}) as uncached:
+        began = time.monotonic()
+        run = run_locust(
+            uncached.url,
+            tmp_path,
+            ["--shape", "smoke", "--peak-users", "20", "--hold", "60", "--processes", "2"],
+            # The first tick 4 s in: the steady phase (from 2 s) has seconds to judge.
+            extra=[*WATCH[:2], "--watch-every", "4", *WATCH[4:]],
+        )
+        elapsed = time.monotonic() - began
+    assert run.code == 1, run.output[-3000:]
+    assert elapsed < 30, (elapsed, run.output[-3000:])
+    # One watch (the master's; workers judge nothing): one trip logged.
+    assert run.output.count("ERROR/slo.gate: ROLLBACK: cache_completely_failing:") == 1
+    assert (tmp_path / "watch-trip.json").exists()
+    # The steady seconds before the stop were judged too; the trip decides the exit code.
+    assert run.report is not None, run.output[-3000:]
+    # The report records the trip, and its verdict and exit code agree with the process.
+    assert (run.report["verdict"], run.report["exit_code"]) == ("fail", 1)
+    trip = run.report["watch_trip"]
+    assert (trip["profile"], trip["objective"]) == ("escalation", "cache_completely_failing")
+    assert trip["time_scale"] == 0.05
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "the escalation watch called ROLLBACK (cache\\_completely\\_failing" in markdown
+    # The steady-state table first, then the trip that decides the exit code.
+    assert run.output.index("verdict: ") < run.output.index("watch: ROLLBACK: ")
+
+
+def test_the_watch_over_the_healthy_stack_never_trips_and_the_run_ends_normally(
+    stack: StackInfo, tmp_path: Path
+) -> None:
+    began = time.monotonic()
+    run = run_locust(
+        stack.service_url,
+        tmp_path,
+        [*HEALTHY, "--prometheus-url", stack.prometheus_url],
+        extra=WATCH,
+    )
+    elapsed = time.monotonic() - began
+    assert run.code == 0, run.output[-3000:]
+    assert "ROLLBACK" not in run.output
+    assert "watch escalation tick 1 at " in run.output
+    assert not (tmp_path / "watch-trip.json").exists()
+    assert elapsed > 28  # the whole shape ran (20 users for 28 s)
+    assert run.report is not None and run.report["verdict"] == "pass"
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "words"),
+    [
+        (["--watch-profile", "nope"], None, "no profile 'nope'"),
+        ([], {"LOCUST_WATCH_PROFILE": "nope"}, "no profile 'nope'"),
+        (
+            ["--watch-profile", "escalation", "--watch-window", "5 minutes"],
+            None,
+            "--watch-window: expected a duration such as",
+        ),
+        (
+            ["--watch-profile", "escalation", "--no-slo-gate"],
+            None,
+            "--watch-profile needs the gate",
+        ),
+    ],
+    ids=["unknown profile", "from the environment", "bad window", "no gate"],
+)
+def test_a_bad_watch_option_is_bad_usage_exit_3_before_any_load(
+    stack: StackInfo, tmp_path: Path, args: list[str], env: dict[str, str] | None, words: str
+) -> None:
+    run = run_locust(stack.service_url, tmp_path, args, env=env)
+    assert run.code == 3, run.output[-3000:]
+    assert words in run.output
+    assert "All users spawned" not in run.output

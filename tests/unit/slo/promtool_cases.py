@@ -19,11 +19,17 @@ from typing import Any
 import pytest
 import yaml
 
-from slo.rules import AlertRule, RuleFile
+from slo.rules import AlertRule, BaselineValues, RuleFile
 
 PROMTOOL = shutil.which("promtool")
 needs_promtool = pytest.mark.skipif(
     PROMTOOL is None, reason="promtool is not installed (apt-get install prometheus)"
+)
+
+#: The baseline report the escalation rules are built with (golden file and promtool cases):
+#: its error rate was 1%, so "Error rate increases >5%" alerts above 6%.
+ESCALATION_BASELINE = BaselineValues(
+    label="before/report.json", values={"error_rate_increase_5pct": 0.01}
 )
 
 _VALUE = re.compile(r"\{\{ \$value \| (\w+) \}\}")

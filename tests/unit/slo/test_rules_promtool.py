@@ -7,7 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from promtool_cases import Case, Fires, needs_promtool, promtool_document, run_promtool
+from promtool_cases import (
+    ESCALATION_BASELINE,
+    Case,
+    Fires,
+    needs_promtool,
+    promtool_document,
+    run_promtool,
+)
 
 from slo.rules import RuleFile, build_rules
 from slo.spec import Resolver, default_spec_path, load_mapping, load_spec
@@ -328,6 +335,222 @@ GATEWAYZ: list[Case] = [
 ]
 
 
+# The escalation profile (the guide's "Rollback immediately if"), with a baseline report
+# whose error rate was 1%: each alert pages with the rollback runbook. Its series are 15s
+# apart, so a 1m window always holds several samples.
+ESC_STEP = 15  # seconds between samples; every rate below is per minute
+ESC_STEPS = 160  # 40 minutes
+ESC_OK = 'http_requests_total{method="GET",path="/models",status="200"}'
+ESC_ERRORS = 'http_requests_total{method="GET",path="/models",status="500"}'
+ESC_BUCKET = 'http_request_duration_seconds_bucket{method="GET",path="/models",le="%s"}'
+ESC_EDGES = ("0.1", "1", "2.5", "5", "+Inf")
+ESC_HITS = 'catalog_cache_hits_total{gateway="all"}'
+ESC_MISSES = 'catalog_cache_misses_total{gateway="all"}'
+ESC_CONNECTION_ERRORS = "read_replica_connection_errors_total"
+ESC_REPLICA_OK = 'read_replica_queries_total{status="success",table="models"}'
+ESC_REPLICA_FAILED = 'read_replica_queries_total{status="error",table="models"}'
+
+
+def phases(*parts: tuple[float, float]) -> str:
+    """A counter rising at each ``(per-minute rate, minutes)`` in turn, 15s apart."""
+    per_step = 60 // ESC_STEP
+    values, at, steps = [], 0.0, 0
+    for rate, minutes in parts:
+        n = round(minutes * per_step)
+        step = rate / per_step
+        values.append(f"{at:g}+{step:g}x{n}" if not values else f"{at + step:g}+{step:g}x{n - 1}")
+        at += step * n
+        steps += n
+    assert steps <= ESC_STEPS
+    return " ".join(values)
+
+
+def steady(rate: float) -> str:
+    return phases((rate, ESC_STEPS / 4))
+
+
+def escalation_healthy() -> dict[str, str]:
+    """1% of 1000 requests a minute fail (the baseline's rate), every response under 0.1 s,
+    95% cache hits, the replica answering without errors."""
+    series = {
+        ESC_OK: steady(990),
+        ESC_ERRORS: steady(10),
+        ESC_HITS: steady(950),
+        ESC_MISSES: steady(50),
+        ESC_CONNECTION_ERRORS: steady(0),
+        ESC_REPLICA_OK: steady(900),
+        ESC_REPLICA_FAILED: steady(0),
+    }
+    for edge in ESC_EDGES:
+        series[ESC_BUCKET % edge] = steady(1000)
+    return series
+
+
+def escalation_but(**changes: str) -> dict[str, str]:
+    """The healthy escalation series with some replaced (keys: the ``ESC_`` names)."""
+    series = escalation_healthy()
+    for key, values in changes.items():
+        series[globals()[f"ESC_{key.upper()}"]] = values
+    return series
+
+
+def slow_from_minute_10(slow_minutes: float, rate: float = 1000) -> dict[str, str]:
+    """From minute 10, every /models response takes 2.5-5 s for ``slow_minutes``, then
+    responses are fast again; ``rate`` responses a minute throughout."""
+    rest = ESC_STEPS / 4 - 10 - slow_minutes
+    fast = phases((rate, 10), (0, slow_minutes), (rate, rest))
+    slow = phases((rate, 10), (rate, slow_minutes), (rate, rest))
+    series = escalation_healthy()
+    for edge in ESC_EDGES:
+        series[ESC_BUCKET % edge] = fast if edge in ("0.1", "1", "2.5") else slow
+    return series
+
+
+ESCALATION: list[Case] = [
+    # Response times >2s for >5 minutes: the 1m P95 at 2 s or more at every evaluation for
+    # 5m. Slow responses start in the 15s after minute 10; the 1m P95 is above 2 s from the
+    # first evaluation that sees them (10m15s), so the alert fires 5m later.
+    Case(
+        name="escalation_response_time_fires_after_5_minutes_at_2s_or_more",
+        series=slow_from_minute_10(20),
+        alert="ResponseTimeOver2s5minObjectiveFailing",
+        silent_at=("10m", "15m"),
+        # every observation in the (2.5, 5] bucket: 2.5 + 2.5 x 0.95
+        fires=(Fires(at="15m15s", value=4.875),),
+        interval="15s",
+    ),
+    Case(
+        name="escalation_response_time_is_silent_during_4_slow_minutes",
+        series=slow_from_minute_10(4),
+        alert="ResponseTimeOver2s5minObjectiveFailing",
+        silent_at=("14m45s", "15m15s", "16m", "20m"),
+        interval="15s",
+    ),
+    Case(
+        name="escalation_response_time_is_silent_under_5_requests_a_minute",
+        series=slow_from_minute_10(20, rate=4),
+        alert="ResponseTimeOver2s5minObjectiveFailing",
+        silent_at=("16m", "25m"),
+        interval="15s",
+    ),
+    Case(
+        name="escalation_response_time_is_silent_when_responses_are_fast",
+        series=escalation_healthy(),
+        alert="ResponseTimeOver2s5minObjectiveFailing",
+        silent_at=("16m", "30m"),
+        interval="15s",
+    ),
+    # Cache completely failing: no hit in 5m while /models served at least 20 requests.
+    Case(
+        name="escalation_cache_fires_once_5_minutes_pass_without_a_hit",
+        series=escalation_but(hits=phases((950, 10), (0, 30))),
+        alert="CacheCompletelyFailingObjectiveFailing",
+        silent_at=("10m", "14m45s"),
+        fires=(Fires(at="15m", value=0.0), Fires(at="30m", value=0.0)),
+        interval="15s",
+    ),
+    Case(
+        name="escalation_cache_is_silent_at_1_percent_hits",
+        series=escalation_but(hits=steady(10), misses=steady(990)),
+        alert="CacheCompletelyFailingObjectiveFailing",
+        silent_at=("15m", "30m"),
+        interval="15s",
+    ),
+    Case(
+        name="escalation_cache_is_silent_under_20_models_requests_in_5_minutes",
+        series=escalation_but(hits=steady(0), ok=steady(2), errors=steady(1)),
+        alert="CacheCompletelyFailingObjectiveFailing",
+        silent_at=("15m", "30m"),
+        interval="15s",
+    ),
+    Case(
+        name="escalation_cache_without_a_hits_series_has_no_value",
+        series={k: v for k, v in escalation_healthy().items() if k != ESC_HITS},
+        alert="CacheCompletelyFailingObjectiveFailing",
+        silent_at=("15m", "30m"),
+        interval="15s",
+    ),
+    Case(
+        name="escalation_cache_without_a_hits_series_pages_as_absent",
+        series={k: v for k, v in escalation_healthy().items() if k != ESC_HITS},
+        alert="SloMetricAbsent",
+        silent_at=("9m45s",),
+        fires=(Fires(at="10m", value=1, match={"objective": "cache_completely_failing"}),),
+        interval="15s",
+    ),
+    Case(
+        name="escalation_cache_is_silent_when_hits_are_counted",
+        series=escalation_healthy(),
+        alert="CacheCompletelyFailingObjectiveFailing",
+        silent_at=("15m", "30m"),
+        interval="15s",
+    ),
+    # Read replica causing errors: any connection error or failed replica query in 5m.
+    Case(
+        name="escalation_replica_fires_on_one_failed_replica_query",
+        series=escalation_but(replica_failed=phases((0, 10), (4, 0.25), (0, 29.75))),
+        alert="ReadReplicaCausingErrorsObjectiveFailing",
+        silent_at=("10m", "15m15s", "20m"),
+        fires=(Fires(at="10m15s", value=1), Fires(at="15m", value=1)),
+        interval="15s",
+    ),
+    Case(
+        name="escalation_replica_fires_on_connection_errors",
+        series=escalation_but(connection_errors=phases((0, 10), (4, 30))),
+        alert="ReadReplicaCausingErrorsObjectiveFailing",
+        silent_at=("10m",),
+        fires=(Fires(at="10m15s", value=1), Fires(at="20m", value=20)),
+        interval="15s",
+    ),
+    Case(
+        name="escalation_replica_fires_without_a_connection_error_series",
+        series={
+            k: v
+            for k, v in escalation_but(
+                replica_failed=phases((0, 10), (4, 0.25), (0, 29.75))
+            ).items()
+            if k != ESC_CONNECTION_ERRORS
+        },
+        alert="ReadReplicaCausingErrorsObjectiveFailing",
+        silent_at=("10m",),
+        fires=(Fires(at="10m15s", value=1),),
+        interval="15s",
+    ),
+    Case(
+        name="escalation_replica_is_silent_when_no_error_is_counted",
+        series=escalation_healthy(),
+        alert="ReadReplicaCausingErrorsObjectiveFailing",
+        silent_at=("10m", "30m"),
+        interval="15s",
+    ),
+    # Error rate increases >5%: above the baseline's 1% plus 5 points, over 5m. From minute
+    # 10, 10% of requests fail; with k of the window's 20 intervals at 10%, the window's
+    # rate is 1% + 0.45% x k, over 6% from k = 12 (minute 13).
+    Case(
+        name="escalation_error_rate_fires_above_the_baseline_plus_5_points",
+        series=escalation_but(ok=phases((990, 10), (900, 30)), errors=phases((10, 10), (100, 30))),
+        alert="ErrorRateIncrease5pctObjectiveFailing",
+        silent_at=("10m", "12m45s"),
+        fires=(Fires(at="13m", value=0.064), Fires(at="20m", value=0.1)),
+        interval="15s",
+    ),
+    Case(
+        name="escalation_error_rate_is_silent_4_points_above_the_baseline",
+        series=escalation_but(ok=steady(950), errors=steady(50)),
+        alert="ErrorRateIncrease5pctObjectiveFailing",
+        silent_at=("15m", "30m"),
+        interval="15s",
+    ),
+    Case(
+        name="escalation_error_rate_is_silent_under_20_requests_in_5_minutes",
+        series=escalation_but(ok=steady(2), errors=steady(1)),
+        alert="ErrorRateIncrease5pctObjectiveFailing",
+        silent_at=("15m", "30m"),
+        interval="15s",
+    ),
+]
+
+
 @pytest.fixture(scope="module")
 def rule_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, RuleFile]]:
     spec = load_spec(default_spec_path())
@@ -336,6 +559,9 @@ def rule_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path
         "staging": build_rules(spec, "staging", Resolver(spec.metrics)),
         "production": build_rules(spec, "production", Resolver(spec.metrics)),
         "gatewayz": build_rules(spec, "staging", mapped),
+        "escalation": build_rules(
+            spec, "escalation", Resolver(spec.metrics), baseline=ESCALATION_BASELINE
+        ),
     }
     folder = tmp_path_factory.mktemp("rules")
     found = {}
@@ -350,6 +576,7 @@ CASES = (
     [("staging", c) for c in STAGING]
     + [("production", c) for c in PRODUCTION]
     + [("gatewayz", c) for c in GATEWAYZ]
+    + [("escalation", c) for c in ESCALATION]
 )
 
 

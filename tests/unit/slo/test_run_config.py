@@ -21,7 +21,8 @@ def test_an_unknown_profile_is_a_usage_error_listing_the_known_ones() -> None:
     with pytest.raises(UsageError) as caught:
         RunConfig(spec=SPEC, spec_label="phase1.yaml", profile="nope", window=WINDOW)
     assert str(caught.value) == (
-        "phase1.yaml: no profile 'nope' (known: load-test, month1, production, staging)"
+        "phase1.yaml: no profile 'nope' (known: escalation, load-test, month1, production, "
+        "promotion, rollback-verified, rollout-cache, rollout-replica, staging)"
     )
 
 

@@ -37,6 +37,28 @@ BAD_REASONS = {
         "expected a regular expression, got '5..('",
     ),
     "not_a_mapping": ("", "expected a mapping with a 'version' key, got list"),
+    "consecutive_longer_than_window": (
+        "profiles.p.objectives[0].sustained",
+        "expected min_window (3m) to hold 5 slice(s) of 1m",
+    ),
+    "slice_longer_than_window": (
+        "profiles.p.objectives[0].sustained",
+        "expected min_window (10m) to hold 1 slice(s) of 1h",
+    ),
+    "consecutive_with_warn": ("profiles.p.objectives[0]", "no warn level on a consecutive"),
+    "better_without_improved": (
+        "profiles.p.objectives[0].baseline",
+        "expected better only with comparison improved",
+    ),
+    "expected_absence_not_zero": (
+        "profiles.p.objectives[0]",
+        "expected comparator '==' and threshold 0 with on_missing: expected",
+    ),
+    "increase_unit_mismatch": (
+        "profiles.p.objectives[0]",
+        "expected unit requests_per_second for a increase SLI, got 'count'",
+    ),
+    "unknown_comparison": ("profiles.p.objectives[0].baseline.comparison", "got 'better'"),
 }
 
 

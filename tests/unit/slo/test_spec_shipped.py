@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from slo.metrics import CONTRACT
@@ -75,6 +76,9 @@ def test_default_names_are_the_design_contract() -> None:
 GUIDE = Path(__file__).resolve().parents[3] / "docs" / "seed" / "phase1-deployment-guide.md"
 
 
+READING = re.compile(r" \(read as: [^)]*\)$")
+
+
 def _guide() -> str:
     return GUIDE.read_text(encoding="utf-8").replace("**", "")
 
@@ -86,5 +90,25 @@ def test_every_description_quotes_the_guide() -> None:
     for profile in spec.profiles.values():
         items = [*profile.objectives, *profile.attestations]
         for item in items:
-            text = item.description.removeprefix(prefix)
+            # A reading the guide leaves open follows its words: "... (read as: ...)".
+            text = READING.sub("", item.description.removeprefix(prefix))
             assert text in guide, f"{item.id}: {text!r} is not the guide's wording"
+
+
+def test_the_readme_names_every_shipped_profile() -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    spec = load_spec(default_spec_path())
+    missing = [name for name in spec.profiles if f"`{name}`" not in readme]
+    assert not missing, f"README.md does not name the profiles {missing}"
+
+
+def test_the_escalation_profile_holds_the_guides_four_rollback_criteria() -> None:
+    spec = load_spec(default_spec_path())
+    words = [o.description.split(" (read as:")[0] for o in spec.profiles["escalation"].objectives]
+    assert words == [
+        "Error rate increases >5%",
+        "Response times >2s for >5 minutes",
+        "Cache completely failing",
+        "Read replica causing errors",
+    ]
+    assert all(o.gating for o in spec.profiles["escalation"].objectives)
