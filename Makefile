@@ -10,7 +10,7 @@ STACK_DIR ?= .stack/demo
 REPORT_DIR ?= reports-out
 PYTEST_ARGS ?=
 
-.PHONY: help bootstrap check test demo demo-before step3 stack-up stack-down stack-status bench clean
+.PHONY: help bootstrap check test demo demo-before impact step3 stack-up stack-down stack-status bench clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ demo: bootstrap ## Stack up, ramp load judged by the staging profile, report in 
 
 demo-before: bootstrap ## The same without Redis and replica (the guide's "before"): it fails
 	$(PY) examples/demo.py --before --stack-dir $(STACK_DIR)-before --report-dir $(REPORT_DIR)/before
+
+impact: bootstrap ## Same load before (no Redis, no replica) and after; the Expected Impact table in reports-out/impact/
+	$(PY) examples/impact.py --stack-dir $(STACK_DIR)-impact --report-dir $(REPORT_DIR)/impact
 
 step3: bootstrap ## Only the guide's Step 3 checks against a fresh stack (no load)
 	$(PY) -m reference_app.demo --stack-dir $(STACK_DIR)

@@ -1,27 +1,71 @@
-"""``slo compare BEFORE AFTER``: the guide's "Expected Impact" table from two reports."""
+"""``slo compare BEFORE AFTER``: the guide's "Expected Impact" table from two reports, and
+a gate on it (exit 1 unless every promise is kept; ``--report-only`` exits 0)."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from reports import compare_reports, read_json, render_comparison
+from reports import Verdict, read_json
+from reports.compare import compare_reports, render_comparison, same_run_line
+from slo.errors import UsageError
 
-__all__ = ["DESCRIPTION", "HELP", "add_arguments", "run"]
+__all__ = ["DESCRIPTION", "EPILOG", "HELP", "add_arguments", "run"]
 
-HELP = "before/after impact table from two report.json files"
-DESCRIPTION = (
-    "Response time, primary database queries, pool utilization, 499/504 count and hit rate, "
-    "before and after, with the change in percent and whether the guide's promise was kept. "
-    "A figure neither report holds shows n/a."
-)
+HELP = "before/after impact table from two report.json files; fails unless every promise is kept"
+DESCRIPTION = """\
+Response time (P95), primary database queries, primary pool utilization, 499/504 count and
+cache hit rate, before and after, with the change in percent and whether the guide's
+promise was kept:
+
+  yes                the before had the guide's symptom and the after keeps the promise
+                     (99% faster, 98% fewer primary queries, 70% less pool usage, no
+                     499/504, hit rate > 90%)
+  no                 it does not
+  not demonstrated   the before lacks the symptom the promise cures (P95 under 500 ms, no
+                     primary queries, no pool usage, no 499/504): the comparison proves
+                     nothing, so it is not a yes
+  n/a                a figure is missing from a report (never read as 0)
+
+The table is printed (and written to --output). Comparing a run with itself (the same
+target and window: one report twice, or a report and its `slo rejudge`) is bad usage."""
+
+EPILOG = """exit codes:
+  0 every promise kept (or --report-only)
+  1 a promise not kept or not demonstrated
+  2 no promise broken, but a figure is missing (n/a)
+  3 bad usage: an unreadable report, or before and after are the same run"""
+
+_EXIT_CODES = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.INCONCLUSIVE: 2}
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.epilog = EPILOG  # compare's own exit codes, instead of the generic list
     p.add_argument("before", metavar="BEFORE", help="report.json of the run before the change")
     p.add_argument("after", metavar="AFTER", help="report.json of the run after the change")
+    p.add_argument(
+        "--report-only",
+        action="store_true",
+        help="only report: print the table and exit 0 whatever it says (3 still for bad usage)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="also write the table (Markdown) to FILE, e.g. $GITHUB_STEP_SUMMARY",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    before, after = read_json(args.before), read_json(args.after)
-    print(render_comparison(compare_reports(before, after)))
-    return 0
+    before = read_json(args.before, role="BEFORE")
+    after = read_json(args.after, role="AFTER")
+    comparison = compare_reports(before, after)
+    if comparison.same_run:
+        raise UsageError(same_run_line(comparison))
+    table = render_comparison(comparison)
+    print(table)
+    if args.output:
+        out = Path(args.output)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(table + "\n", encoding="utf-8")
+    return 0 if args.report_only else _EXIT_CODES[comparison.verdict]

@@ -94,7 +94,7 @@ class ClientSli(SpecModel):
     name: str = "Aggregated"
 
 
-Sli = Annotated[
+AnySli = (
     RatioSli
     | QuantileSli
     | FractionUnderSli
@@ -102,9 +102,9 @@ Sli = Annotated[
     | UtilizationSli
     | AvailabilitySli
     | IncreaseSli
-    | ClientSli,
-    Field(discriminator="kind"),
-]
+    | ClientSli
+)
+Sli = Annotated[AnySli, Field(discriminator="kind")]
 
 
 # The unit each SLI kind measures in (None: any, e.g. a gauge of the user's choosing).
@@ -125,16 +125,7 @@ _CLIENT_UNITS: dict[str, str] = {
 }
 
 
-def expected_units(
-    sli: RatioSli
-    | QuantileSli
-    | FractionUnderSli
-    | GaugeSli
-    | UtilizationSli
-    | AvailabilitySli
-    | IncreaseSli
-    | ClientSli,
-) -> tuple[str, ...] | None:
+def expected_units(sli: AnySli) -> tuple[str, ...] | None:
     """The units an objective on this SLI may declare (None: any)."""
     if isinstance(sli, ClientSli):
         return (_CLIENT_UNITS[sli.stat],)

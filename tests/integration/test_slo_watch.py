@@ -7,112 +7,14 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-from service_probe import fresh_query, wait_for
+from service_probe import wait_for
+from watch_process import caching_works, start_watch, tick_lines, traffic
 
 from reference_app.stack import StackInfo, start_part, stop_part
 from reports import Verdict, read_json
-
-SLO = [sys.executable, "-m", "slo.cli", "watch"]
-PATHS = ["/models?limit=10", "/models?limit=20", "/models?limit=5&offset=10"]
-
-
-@contextmanager
-def traffic(base_url: str, *, seconds: float) -> Iterator[list[int]]:
-    """GETs of a few catalog pages to the loopback service, one at a time with a pause,
-    for at most ``seconds`` (or until the block ends); yields the status codes seen."""
-    assert base_url.startswith("http://127.0.0.1:")
-    statuses: list[int] = []
-    stop = threading.Event()
-
-    def loop() -> None:
-        deadline = time.monotonic() + seconds
-        with httpx.Client(base_url=base_url, timeout=5) as client:
-            n = 0
-            while not stop.is_set() and time.monotonic() < deadline:
-                try:
-                    statuses.append(client.get(PATHS[n % len(PATHS)]).status_code)
-                except httpx.HTTPError:
-                    statuses.append(0)
-                n += 1
-                stop.wait(0.01)
-
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
-    try:
-        yield statuses
-    finally:
-        stop.set()
-        thread.join(timeout=10)
-
-
-@dataclass
-class Watch:
-    """A running ``slo watch`` whose stdout lines are read as they come, with their time."""
-
-    proc: subprocess.Popen[str]
-    lines: list[tuple[float, str]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append((time.time(), line.rstrip("\n")))
-
-    def wait_line(self, starts: str, timeout: float) -> float:
-        """When the first stdout line starting with ``starts`` was read (unix seconds)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for at, line in list(self.lines):
-                if line.startswith(starts):
-                    return at
-            if self.proc.poll() is not None and not self.reader.is_alive():
-                break
-            time.sleep(0.05)
-        raise AssertionError(f"no line starting {starts!r}: {self.text()}")
-
-    def finish(self, timeout: float) -> tuple[int, str, str]:
-        try:
-            code = self.proc.wait(timeout=timeout)
-        finally:
-            if self.proc.poll() is None:
-                self.proc.kill()
-                self.proc.wait()
-        self.reader.join(timeout=10)
-        assert self.proc.stderr is not None
-        return code, self.text(), self.proc.stderr.read()
-
-    def text(self) -> str:
-        return "\n".join(line for _, line in self.lines)
-
-
-def start_watch(*args: str) -> Watch:
-    proc = subprocess.Popen(
-        [*SLO, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
-    )
-    return Watch(proc)
-
-
-def caching_works(base_url: str) -> bool:
-    path = fresh_query()
-    httpx.get(base_url + path, timeout=10)
-    return httpx.get(base_url + path, timeout=10).headers.get("X-Cache") == "HIT"
-
-
-def tick_lines(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line[:2].isdigit() and line[2] == ":"]
 
 
 def test_a_watch_over_the_healthy_stack_reaches_for_and_exits_0(
