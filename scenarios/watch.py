@@ -24,10 +24,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final, Protocol
 
-from reports import ObjectiveResult, Report, Verdict, redact_model, redact_text
+from reports import Report, Verdict, redact_model, redact_text
 from slo.errors import UsageError
 from slo.evaluate import SpecConfig, Window
 from slo.timeutil import format_duration, iso, parse_duration
+from slo.watch import tripping_objective
 
 __all__ = [
     "DEFAULT_EVERY",
@@ -177,20 +178,12 @@ class Trip:
         return path
 
 
-def _failing(report: Report) -> list[ObjectiveResult]:
-    return [o for o in report.objectives if o.gating and o.verdict == Verdict.FAIL]
-
-
 def trip_of(report: Report, window: Window) -> Trip | None:
-    """The trip a tick's report calls for: its first failing gating objective (None: no
-    gating objective failed, whatever else the report says)."""
-    failing = _failing(report)
-    if not failing:
+    """The trip a tick's report calls for, by `slo watch`'s rule: its first failing gating
+    objective (None: no gating objective failed, whatever else the report says)."""
+    if not any(o.gating and o.verdict == Verdict.FAIL for o in report.objectives):
         return None
-    first = failing[0]
-    reason = f"{first.description} ({first.reason})"
-    if len(failing) > 1:
-        reason += f"; also failing: {', '.join(o.id for o in failing[1:])}"
+    first, reason = tripping_objective(report)
     return Trip(objective=first.id, reason=reason, at=window.end, window=window, report=report)
 
 
