@@ -3,7 +3,8 @@
 ``Database`` sends catalog reads to the replica when there is one and falls
 back to the primary for that query when the replica fails; after a failure the
 replica rests for a growing back-off, then one query probes it (no reconnect
-storm).
+storm). While the replica's replay lags more than ``REPLICA_MAX_LAG_SECONDS``
+(``reference_app.replica_lag``), reads go to the primary without trying it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import asyncpg
 from reference_app.breaker import CircuitBreaker
 from reference_app.metrics import ServiceMetrics
 from reference_app.pools import TrackedPool
+from reference_app.replica_lag import ReplicaLagMonitor
 
 __all__ = ["Database"]
 
@@ -46,9 +48,11 @@ class Database:
         replica: TrackedPool | None,
         metrics: ServiceMetrics,
         command_timeout: float,
+        lag: ReplicaLagMonitor | None = None,
     ) -> None:
         self.primary = primary
         self.replica = replica
+        self.lag = lag
         self._metrics = metrics
         self._command_timeout = command_timeout
         self._replica_breaker = CircuitBreaker(
@@ -57,10 +61,11 @@ class Database:
         self._replica_last_error: str | None = None
 
     async def read(self, table: str, sql: str, *args: Any) -> list[asyncpg.Record]:
-        """Run a catalog read: replica first, the primary if the replica fails or rests."""
+        """Run a catalog read: replica first, the primary if it fails, rests or lags."""
         replica = self.replica
         if replica is not None:
-            if self._replica_breaker.allow():
+            # Lag first: a lagging replica must not take the breaker's probe slot.
+            if not self.replica_lagging and self._replica_breaker.allow():
                 rows = await self._try_replica(replica, table, sql, args)
                 if rows is not None:
                     return rows
@@ -107,13 +112,21 @@ class Database:
         self._replica_breaker.success()
         self._replica_last_error = None
 
+    @property
+    def replica_lagging(self) -> bool:
+        """The replica's replay lags more than the bound: reads go to the primary."""
+        return self.lag is not None and self.lag.lagging
+
     def replica_state(self) -> dict[str, Any]:
         if self.replica is None:
             return {"configured": False, "status": "disabled"}
+        lag = self.lag.state() if self.lag is not None else {}
         opened_at = self._replica_breaker.opened_at
         if opened_at is None:
-            return {"configured": True, "status": "healthy"}
+            status = "lagging" if self.replica_lagging else "healthy"
+            return {"configured": True, "status": status, **lag}
         return {
+            **lag,
             "configured": True,
             "status": "unavailable",
             "down_for_seconds": round(time.monotonic() - opened_at, 1),

@@ -29,6 +29,7 @@ from reference_app.errors import (
 from reference_app.metrics import ServiceMetrics
 from reference_app.middleware import RequestGuardMiddleware
 from reference_app.pools import TrackedPool
+from reference_app.replica_lag import ReplicaLagMonitor
 from reference_app.routers import gateways, health, models, monitor
 from reference_app.services import Services
 from reference_app.settings import Settings
@@ -88,12 +89,23 @@ def _build_services(settings: Settings) -> Services:
         if settings.read_replica_url is not None
         else None
     )
+    lag = (
+        ReplicaLagMonitor(
+            primary_dsn=settings.database_url,
+            replica_dsn=settings.read_replica_url,
+            metrics=metrics,
+            max_lag_seconds=settings.replica_max_lag_seconds,
+        )
+        if settings.read_replica_url is not None
+        else None
+    )
     db = Database(
         primary=primary,
         replica=replica,
         metrics=metrics,
         # A little past the deadline, so the request's own 504 comes first.
         command_timeout=settings.request_deadline_seconds + 0.5,
+        lag=lag,
     )
     cache = (
         ResponseCache(
@@ -157,6 +169,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await services.db.open()
+        if services.db.lag is not None:
+            await services.db.lag.start()  # a background task: start-up never waits on it
         log.info(
             "Catalog service ready: cache %s, read replica %s, deadline %gs",
             "on" if services.cache is not None else "off",
@@ -166,6 +180,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            if services.db.lag is not None:
+                await services.db.lag.stop()
             if services.cache is not None:
                 await services.cache.close()
             await services.db.close()

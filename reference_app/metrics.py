@@ -33,6 +33,8 @@ DB_QUERIES_TOTAL = "db_queries_total"
 CONNECTION_POOL_UTILIZATION = "connection_pool_utilization"
 CONNECTION_POOL_SIZE = "connection_pool_size"
 CONNECTION_POOL_BUSY_SECONDS_TOTAL = "connection_pool_busy_seconds_total"
+READ_REPLICA_LAG_SECONDS = "read_replica_lag_seconds"
+READ_REPLICA_LAG_BYTES = "read_replica_lag_bytes"
 
 # Edges at 0.1 and 0.2 s are the guide's P95 thresholds (week 2 and week 1).
 DURATION_BUCKETS = (
@@ -75,6 +77,8 @@ class ServiceMetrics:
     pool_utilization: Gauge
     pool_size: Gauge
     pool_busy_seconds: Counter
+    replica_lag_seconds: Gauge
+    replica_lag_bytes: Gauge
 
     @classmethod
     def create(cls, registry: CollectorRegistry) -> ServiceMetrics:
@@ -85,7 +89,7 @@ class ServiceMetrics:
                 name.removesuffix("_total"), documentation, labelnames, registry=registry
             )
 
-        def gauge(name: str, documentation: str, labelnames: Iterable[str]) -> Gauge:
+        def gauge(name: str, documentation: str, labelnames: Iterable[str] = ()) -> Gauge:
             return Gauge(name, documentation, labelnames, registry=registry)
 
         return cls(
@@ -140,6 +144,17 @@ class ServiceMetrics:
                 CONNECTION_POOL_BUSY_SECONDS_TOTAL,
                 "Sum of connection hold time in seconds, added when a connection is released.",
                 ("client_type",),
+            ),
+            # No labels: created (at 0) with the registry; 0 without a replica.
+            replica_lag_seconds=gauge(
+                READ_REPLICA_LAG_SECONDS,
+                "Seconds the read replica has been failing to replay WAL the primary had "
+                "flushed (0: caught up; NaN: unknown, the last sample failed).",
+            ),
+            replica_lag_bytes=gauge(
+                READ_REPLICA_LAG_BYTES,
+                "Bytes of WAL the primary had flushed that the read replica has not replayed "
+                "(NaN: unknown).",
             ),
         )
 

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     redis_timeout_seconds: float = Field(
         default=0.25, gt=0, le=30, validation_alias="REDIS_TIMEOUT_SECONDS"
     )
+    # Catalog reads leave a replica whose replay lags more than this (0: never for lag).
+    replica_max_lag_seconds: float = Field(
+        default=30.0, ge=0, le=86400, validation_alias="REPLICA_MAX_LAG_SECONDS"
+    )
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
 
     @field_validator("read_replica_url", "redis_url", mode="before")

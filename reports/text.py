@@ -16,14 +16,15 @@ from reports.model import ObjectiveResult, Report, Verdict
 
 _UNIT_FORMATS: Final[dict[str, Callable[[float], str]]] = {
     "ratio": lambda v: f"{v * 100:.4g}%",
-    "seconds": lambda v: f"{v * 1000:.4g} ms",
+    # Under 10 s in milliseconds (latency), from 10 s on in seconds (30 s, not 3e+04 ms).
+    "seconds": lambda v: f"{v * 1000:.4g} ms" if abs(v) < 10 else f"{v:.4g} s",
     "milliseconds": lambda v: f"{v:.4g} ms",
     "requests_per_second": lambda v: f"{v:.4g} req/s",
 }
 # A difference between two values of a unit (percentage points for ratios).
 _DELTA_FORMATS: Final[dict[str, Callable[[float], str]]] = {
     "ratio": lambda v: f"{v * 100:+.3g} pts",
-    "seconds": lambda v: f"{v * 1000:+.3g} ms",
+    "seconds": lambda v: f"{v * 1000:+.3g} ms" if abs(v) < 10 else f"{v:+.3g} s",
     "milliseconds": lambda v: f"{v:+.3g} ms",
     "requests_per_second": lambda v: f"{v:+.3g} req/s",
 }

@@ -23,6 +23,8 @@ DB_QUERIES: Final = "db_queries"
 POOL_UTILIZATION: Final = "pool_utilization"
 POOL_SIZE: Final = "pool_size"
 POOL_BUSY_SECONDS: Final = "pool_busy_seconds"
+REPLICA_LAG: Final = "replica_lag"
+REPLICA_LAG_BYTES: Final = "replica_lag_bytes"
 UP: Final = "up"
 
 # Logical label names.
@@ -72,6 +74,10 @@ CONTRACT: Final[dict[str, MetricInfo]] = {
     POOL_BUSY_SECONDS: MetricInfo(
         "connection_pool_busy_seconds_total", "counter", (LABEL_CLIENT_TYPE,)
     ),
+    # How long the replica has been failing to replay the primary's WAL (0: caught up);
+    # NaN while the service cannot sample it.
+    REPLICA_LAG: MetricInfo("read_replica_lag_seconds", "gauge", ()),
+    REPLICA_LAG_BYTES: MetricInfo("read_replica_lag_bytes", "gauge", ()),
     UP: MetricInfo("up", "gauge", ()),
 }
 

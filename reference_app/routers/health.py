@@ -40,7 +40,10 @@ async def health_database(db: DatabaseDep) -> JSONResponse:
     if replica_ok is not None:
         replica["reachable"] = replica_ok
     body = {
-        "status": "healthy" if primary_ok and replica_ok is not False else "degraded",
+        # A replica that is down or lagging past its bound serves no reads: degraded.
+        "status": "healthy"
+        if primary_ok and replica_ok is not False and not db.replica_lagging
+        else "degraded",
         "database": "connected" if primary_ok else "unavailable",
         "primary": {"status": "connected" if primary_ok else "unavailable"},
         "replica": replica,

@@ -94,6 +94,8 @@ METRIC_TOPICS: Final[dict[str, Topic]] = {
     "cache_errors": "cache",
     "replica_queries": "replica",
     "replica_connection_errors": "replica",
+    "replica_lag": "replica",
+    "replica_lag_bytes": "replica",
     "db_queries": "replica",
     "http_request_duration": "latency",
     "http_requests": "errors",

@@ -7,6 +7,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from reference_app.stack import StackInfo, spawn_service
+from slo.metrics import CONTRACT as HARNESS_CONTRACT
 
 # DESIGN.md's metric contract: sample name -> label names (histograms: the _bucket series).
 CONTRACT = {
@@ -21,6 +22,8 @@ CONTRACT = {
     "connection_pool_utilization": {"client_type"},
     "connection_pool_size": {"client_type"},
     "connection_pool_busy_seconds_total": {"client_type"},
+    "read_replica_lag_seconds": set(),
+    "read_replica_lag_bytes": set(),
 }
 
 
@@ -38,6 +41,15 @@ def fresh_metrics(stack: StackInfo) -> list[tuple[str, dict[str, str], float]]:
     """/metrics of a service that has served nothing but its launcher's /health checks."""
     with spawn_service(stack, {}) as service:
         return samples(service.url)
+
+
+def test_this_list_is_the_harness_contract_the_service_implements() -> None:
+    exposed = {
+        info.name + ("_bucket" if info.type == "histogram" else "")
+        for logical, info in HARNESS_CONTRACT.items()
+        if logical != "up"  # Prometheus's own, per target
+    }
+    assert exposed == set(CONTRACT)
 
 
 @pytest.mark.parametrize("name", sorted(CONTRACT))

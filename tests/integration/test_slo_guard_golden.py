@@ -7,6 +7,7 @@ the older golden datasets, in hours of their own."""
 from __future__ import annotations
 
 import itertools
+import math
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -158,6 +159,7 @@ CASES: list[tuple[str, str, str | None, dict[str, tuple[Verdict, Any]]]] = [
             "replica_serving_reads": (P, 0.9),
             "replica_share_increasing": (P, 0.9),
             "no_replica_connection_errors": (P, 0.0),
+            "replica_staleness": (P, 1.5),  # the NaN sample is not judged
         },
     ),
     (
@@ -179,9 +181,15 @@ CASES: list[tuple[str, str, str | None, dict[str, tuple[Verdict, Any]]]] = [
             "replica_serving_reads": (F, 0.0),
             # before Step 3 the replica's counters do not exist: nothing to judge
             "no_replica_connection_errors": (INC, None),
+            "replica_staleness": (INC, None),
         },
     ),
-    ("rollout-replica", "guard_regressed", None, {"no_replica_connection_errors": (F, 30.0)}),
+    (
+        "rollout-replica",
+        "guard_regressed",
+        None,
+        {"no_replica_connection_errors": (F, 30.0), "replica_staleness": (F, 45.0)},
+    ),
     # ---- escalation ----
     (
         "escalation",
@@ -417,6 +425,12 @@ def test_absent_cache_metrics_are_what_the_rollback_expects(source: Any) -> None
     assert moving.reason == "10000 is not == 0", moving.reason
 
 
+def test_a_replica_lag_never_sampled_is_inconclusive_not_a_pass(source: Any) -> None:
+    result = run(source, "rollout-replica", "guard_lag_unknown").objective("replica_staleness")
+    assert result.verdict == INC, result.reason
+    assert result.value is None or math.isnan(result.value)
+
+
 def test_a_pinned_baseline_report_judges_like_its_window(source: Any) -> None:
     before = run(source, "rollout-replica", "guard_before")
     assert before.objective("primary_db_load_drops").value == pytest.approx(10.0, rel=1e-12)
@@ -425,6 +439,6 @@ def test_a_pinned_baseline_report_judges_like_its_window(source: Any) -> None:
     assert [(r.id, r.verdict, r.baseline_value) for r in pinned.objectives] == [
         (r.id, r.verdict, r.baseline_value) for r in windowed.objectives
     ]
-    assert [r.verdict for r in pinned.objectives] == [P] * 4
+    assert [r.verdict for r in pinned.objectives] == [P] * 5
     assert pinned.objective("primary_db_load_drops").baseline_value == pytest.approx(10.0)
     assert pinned.objective("replica_share_increasing").baseline_value == 0.0

@@ -43,6 +43,7 @@ def test_defaults_match_the_contract() -> None:
     assert settings.db_pool_size_replica == 10
     assert settings.request_deadline_seconds == 5.0
     assert settings.redis_timeout_seconds == 0.25
+    assert settings.replica_max_lag_seconds == 30.0
     assert settings.log_level == "INFO"
 
 
@@ -75,6 +76,8 @@ def test_a_missing_database_url_names_the_variable(monkeypatch: pytest.MonkeyPat
         ("DB_POOL_SIZE_PRIMARY", "0"),
         ("REQUEST_DEADLINE_SECONDS", "-1"),
         ("LOG_LEVEL", "LOUD"),
+        ("REPLICA_MAX_LAG_SECONDS", "-1"),
+        ("REPLICA_MAX_LAG_SECONDS", "soon"),
     ],
 )
 def test_bad_values_are_refused_naming_the_variable(

@@ -49,3 +49,14 @@ def test_a_report_without_charts_still_reads_from_json_written_before_they_exist
     data = json.loads(render(build_report(), "json"))
     del data["timeseries"]
     assert Report.model_validate(data).timeseries == []
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(0.2, "200 ms"), (9.5, "9500 ms"), (30.0, "30 s"), (45.5, "45.5 s")]
+)
+def test_seconds_read_as_milliseconds_under_ten_seconds_and_as_seconds_above(
+    value: float, shown: str
+) -> None:
+    from reports import fmt
+
+    assert fmt(value, "seconds") == shown

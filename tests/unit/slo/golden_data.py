@@ -210,6 +210,7 @@ GUARD_HOUR = {
     "guard_rolled_back_frozen": 70,
     "guard_errors_3_55": 71,
     "guard_errors_8_55": 72,
+    "guard_lag_unknown": 73,
     "staging_day_ok": 80,  # 24 hours: 80-104
     "staging_day_bad": 110,  # 24 hours: 110-134
 }
@@ -390,6 +391,8 @@ def build_guard_datasets() -> dict[str, Dataset]:
     _cache(d, hits=950, misses=50)
     _db(d, primary=60, replica=540, primary_busy=30)
     _replica(d, ok=540, errors=0, connection_errors=0)
+    # Replica lag 0 but for a 1.5 s blip, and one failed sample (NaN: unknown, not judged).
+    d.gauge_at("read_replica_lag_seconds", {}, 0.0, at_10=1.5, at_25=float("nan"))
     d.level("up", {"job": "service"}, 1.0)
     found[d.name] = d
 
@@ -405,13 +408,15 @@ def build_guard_datasets() -> dict[str, Dataset]:
     found[d.name] = d
 
     # After the rollout, regressed: hit rate 80%, 8% errors (7 points over guard_before),
-    # P95 875 ms, replica connection errors (3 a minute).
+    # P95 875 ms, replica connection errors (3 a minute), replica lag up to 45 s.
     d = _guard("guard_regressed")
     _http(d, {"200": 920, "500": 70, "499": 10})
     d.buckets("http_request_duration_seconds", get, REGRESSED_MINUTE)
     _cache(d, hits=800, misses=200)
     _db(d, primary=300, replica=300, primary_busy=120)
     _replica(d, ok=300, errors=0, connection_errors=3)
+    # Replay stalled near the end: the lag reaches exactly 30 s, then 45 s.
+    d.gauge_at("read_replica_lag_seconds", {}, 0.0, at_38=30.0, at_40=45.0)
     d.level("up", {"job": "service"}, 1.0)
     found[d.name] = d
 
@@ -487,6 +492,12 @@ def build_guard_datasets() -> dict[str, Dataset]:
         d = _guard(name)
         _http(d, {"200": 1000 - errors, "500": errors})
         found[d.name] = d
+
+    # The service could not sample the replica's lag at all: every sample NaN.
+    d = _guard("guard_lag_unknown")
+    _http(d, {"200": 1000})
+    d.level("read_replica_lag_seconds", {}, float("nan"))
+    found[d.name] = d
 
     # Staging for 24 hours: every hourly slice healthy; then a day with one bad hour each.
     found["staging_day_ok"] = _day("staging_day_ok", {})
