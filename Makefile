@@ -9,8 +9,9 @@ APT_PACKAGES := redis-server prometheus postgresql apache2-utils wrk chromium
 STACK_DIR ?= .stack/demo
 REPORT_DIR ?= reports-out
 PYTEST_ARGS ?=
+DRILLS_ARGS ?=
 
-.PHONY: help bootstrap check test demo demo-before impact step3 stack-up stack-down stack-status bench clean
+.PHONY: help bootstrap check test demo demo-before impact drills step3 stack-up stack-down stack-status bench clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}'
@@ -26,7 +27,7 @@ bootstrap: $(STAMP) ## Install system packages (apt-get, where missing) and the 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,drills]'
 	@touch $(STAMP)
 
 check: bootstrap ## Lint (ruff), format check and type check (mypy)
@@ -45,6 +46,9 @@ demo-before: bootstrap ## The same without Redis and replica (the guide's "befor
 
 impact: bootstrap ## Same load before (no Redis, no replica) and after; the Expected Impact table in reports-out/impact/
 	$(PY) examples/impact.py --stack-dir $(STACK_DIR)-impact --report-dir $(REPORT_DIR)/impact
+
+drills: bootstrap ## Fault drills (Chaos Toolkit) under load, judged by the harness; reports-out/drills/ (~6 min)
+	$(PY) -m examples.drills --out $(REPORT_DIR)/drills $(DRILLS_ARGS)
 
 step3: bootstrap ## Only the guide's Step 3 checks against a fresh stack (no load)
 	$(PY) -m reference_app.demo --stack-dir $(STACK_DIR)

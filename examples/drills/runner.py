@@ -1,0 +1,360 @@
+"""Run one drill: a fresh stack, its Chaos Toolkit experiment, its expectations, its report.
+
+    drill = run_drill(Path("examples/drills/experiments/redis-killed.yaml"), DrillOptions(...))
+
+The stack is started with the launcher's own command (``python -m reference_app.stack up
+--dir DIR``) in a fresh directory under /tmp, and always stopped (``down``) at the end;
+its logs are kept in the drill's report directory. The experiment is run through
+chaostoolkit-lib (``chaoslib.experiment.run_experiment``) with its rollbacks always
+played; its journal is kept as ``journal.json`` beside the drill's ``drill.json`` and
+``report.md``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from chaoslib.configuration import load_configuration
+from chaoslib.experiment import ensure_experiment_is_valid, run_experiment
+from chaoslib.extension import get_extension
+from chaoslib.loader import load_experiment
+
+from .facts import Check, check_expectation, facts_of, lookup
+from .report import write_drill_report
+
+__all__ = ["EXPERIMENTS", "DrillOptions", "Target", "experiment_files", "run_drill"]
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+EXPERIMENTS = HERE / "experiments"
+CRITERIA = HERE / "criteria.yaml"
+EXTENSION = "slo-harness-drill"
+#: The order `make drills` runs them in (any other experiment file follows, by name).
+ORDER = (
+    "redis-killed",
+    "redis-paused",
+    "replica-stopped",
+    "prometheus-down",
+    "rollback-cache",
+    "rollback-replica",
+)
+STACK_TIMEOUT_SECONDS = 180.0
+#: Chaos Toolkit plays the rollbacks whatever happened (the restore is idempotent).
+SETTINGS = {"runtime": {"rollbacks": {"strategy": "always"}}}
+
+log = logging.getLogger("drills")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Target:
+    """Where an experiment runs: the stack a drill started, or a deployment of yours."""
+
+    service_url: str
+    prometheus_url: str
+    #: The reference stack's directory (its fault actions need it); None for yours.
+    stack_dir: Path | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DrillOptions:
+    out_dir: Path
+    #: Run against this deployment instead of starting a stack per drill.
+    target: Target | None = None
+    #: The experiments' `short` timings (the test suite's), instead of their own.
+    short: bool = False
+    #: Configuration values over the experiment's (and over `short`'s).
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+
+
+def experiment_files(names: list[str] | None = None) -> list[Path]:
+    """The experiment files, `ORDER` first; `names` picks some (by drill name)."""
+    found = {p.stem: p for p in EXPERIMENTS.glob("*.yaml")}
+    ordered = [found[n] for n in ORDER if n in found] + sorted(
+        p for n, p in found.items() if n not in ORDER
+    )
+    if names:
+        unknown = [n for n in names if n not in found]
+        if unknown:
+            raise ValueError(f"no drill {', '.join(unknown)}; there are: {', '.join(found)}")
+        return [p for p in ordered if p.stem in names]
+    return ordered
+
+
+def _iso(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts)) + f".{int(ts % 1 * 1000):03d}Z"
+
+
+@contextlib.contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _stack(command: str, stack_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reference_app.stack", command, "--dir", str(stack_dir), *extra],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=STACK_TIMEOUT_SECONDS,
+        check=False,
+    )
+
+
+@contextlib.contextmanager
+def _deployment(
+    name: str, extension: Mapping[str, Any], target: Target | None, out: Path
+) -> Iterator[tuple[Target | None, str | None]]:
+    """The given target as it is; else a fresh stack (`python -m reference_app.stack up`),
+    always stopped (`down`) at the end, its logs kept in `out/stack-logs`."""
+    if target is not None:
+        yield target, None
+        return
+    stack_dir = _new_stack_dir(name)
+    try:
+        log.info("[%s] starting the stack in %s", name, stack_dir)
+        up = _stack("up", stack_dir, "--json", *extension.get("stack_options", []))
+        if up.returncode != 0:
+            error = f"the stack did not start (exit {up.returncode}): {up.stderr.strip()[-2000:]}"
+            yield None, error
+            return
+        parts = json.loads(up.stdout)["parts"]
+        yield (
+            Target(
+                service_url=parts["service"]["url"],
+                prometheus_url=parts["prometheus"]["url"],
+                stack_dir=stack_dir,
+            ),
+            None,
+        )
+    finally:
+        down = _stack("down", stack_dir)
+        if down.returncode != 0:
+            log.warning("[%s] stack down: %s", name, down.stderr.strip())
+        if (stack_dir / "logs").is_dir():
+            shutil.copytree(stack_dir / "logs", out / "stack-logs", dirs_exist_ok=True)
+        shutil.rmtree(stack_dir, ignore_errors=True)
+
+
+def _new_stack_dir(name: str) -> Path:
+    # short, under /tmp, traversable by the `postgres` user the launcher runs PostgreSQL as
+    path = Path(tempfile.mkdtemp(prefix=f"drill-{name}-", dir="/tmp"))
+    path.chmod(0o755)
+    return path
+
+
+#: What every drill checks besides its own expectations (Chaos Toolkit's own verdicts).
+BASE_EXPECTATIONS: tuple[dict[str, Any], ...] = (
+    {
+        "what": "steady state met before the fault (the experiment's hypothesis)",
+        "fact": "before.met",
+        "equals": True,
+    },
+    {
+        "what": "the method ran to its end",
+        "fact": "journal.status",
+        "equals": "completed",
+    },
+    {
+        "what": "steady state met again after the method (not deviated)",
+        "fact": "after.met",
+        "equals": True,
+    },
+)
+
+
+def run_drill(path: Path, options: DrillOptions) -> dict[str, Any]:
+    """Run the experiment at `path` against a fresh stack (or `options.target`); the
+    drill's summary entry."""
+    experiment = load_experiment(str(path))
+    extension = get_extension(experiment, EXTENSION) or {}
+    name = str(extension.get("drill") or path.stem)
+    out = (options.out_dir / name).resolve()
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    began = time.time()
+    overrides: dict[str, Any] = dict(extension.get("short") or {}) if options.short else {}
+    overrides.update(options.overrides)
+    journal: dict[str, Any] = {}
+    config: dict[str, Any] = {}
+    server: dict[str, Any] = {}
+    setup_error = None
+    try:
+        with _deployment(name, extension, options.target, out) as (target, error):
+            setup_error = error
+            if target is not None:
+                env = {
+                    "DRILL_SERVICE_URL": target.service_url,
+                    "DRILL_PROMETHEUS_URL": target.prometheus_url,
+                    "DRILL_OUT": str(out),
+                    "DRILL_LOCUSTFILE": str(ROOT / "locustfile.py"),
+                    "DRILL_CRITERIA": str(CRITERIA),
+                    # `slo` and `locust` of this environment for the process activities
+                    "PATH": os.pathsep.join(
+                        [str(Path(sys.executable).parent), os.environ.get("PATH", "")]
+                    ),
+                }
+                if target.stack_dir is not None:
+                    env["DRILL_STACK_DIR"] = str(target.stack_dir)
+                with _environment(env):
+                    ensure_experiment_is_valid(experiment)
+                    log.info("[%s] running %s", name, path.name)
+                    journal = run_experiment(
+                        experiment, settings=SETTINGS, experiment_vars=(dict(overrides), {})
+                    )
+                    config = load_configuration(
+                        experiment.get("configuration", {}), dict(overrides)
+                    )
+                server = _server_statuses(target.prometheus_url, since=began)
+    except Exception as exc:  # a drill that cannot run is a failed drill, not a crash
+        log.exception("[%s] the drill could not run", name)
+        setup_error = f"{type(exc).__name__}: {exc}"
+    (out / "journal.json").write_text(json.dumps(journal, indent=2, default=str) + "\n")
+    drill = evaluate(name, experiment, journal, config, server=server, setup_error=setup_error)
+    drill.update(
+        experiment=_relative(path),
+        journal=_relative(out / "journal.json"),
+        report=_relative(out / "report.md"),
+        duration_s=round(time.time() - began, 1),
+        short=options.short,
+        server=server,
+    )
+    (out / "drill.json").write_text(json.dumps(drill, indent=2) + "\n")
+    write_drill_report(drill, out / "report.md")
+    log.info("[%s] %s in %.0f s", name, "OK" if drill["ok"] else "NOT OK", drill["duration_s"])
+    return drill
+
+
+def _server_statuses(prometheus_url: str, *, since: float) -> dict[str, Any]:
+    """The service's own count of the drill's requests by status (its /metrics scrapes
+    aside), from Prometheus: what users got, seen from the server (499: the client left)."""
+    seconds = max(1, round(time.time() - since))
+    query = f'sum by (status) (increase(http_requests_total{{path!="/metrics"}}[{seconds}s]))'
+    try:
+        answer = httpx.get(
+            f"{prometheus_url}/api/v1/query", params={"query": query}, timeout=10, trust_env=False
+        ).json()
+        statuses = {
+            r["metric"].get("status", "?"): round(float(r["value"][1]))
+            for r in answer["data"]["result"]
+        }
+    except (httpx.HTTPError, ValueError, KeyError) as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"}
+    failed = sum(n for status, n in statuses.items() if status.startswith("5") or status == "499")
+    return {"statuses": dict(sorted(statuses.items())), "failed": failed, "query": query}
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def evaluate(
+    name: str,
+    experiment: Mapping[str, Any],
+    journal: Mapping[str, Any],
+    config: Mapping[str, Any],
+    *,
+    server: Mapping[str, Any] | None = None,
+    setup_error: str | None = None,
+) -> dict[str, Any]:
+    """The drill's summary entry (DESIGN's contract) from its journal."""
+    extension = get_extension(dict(experiment), EXTENSION) or {}
+    facts = facts_of(journal, config, server) if journal else {}
+    checks: list[Check] = []
+    if setup_error is not None:
+        checks.append({"what": "the drill ran", "ok": False, "got": setup_error})
+    expectations = [*BASE_EXPECTATIONS, *extension.get("expected", [])]
+    checks += [check_expectation(e, facts) for e in expectations] if facts else []
+    fault_at = _time(facts, extension.get("fault"))
+    detected_at = _time(facts, extension.get("detection"))
+    load = facts.get("load", {})
+    return {
+        "name": name,
+        "title": experiment.get("title"),
+        "ok": bool(checks) and all(c["ok"] for c in checks),
+        "fault_at": _iso(fault_at),
+        "detected_at": _iso(detected_at),
+        "detection_delay_s": (
+            round(detected_at - fault_at, 2)
+            if fault_at is not None and detected_at is not None
+            else None
+        ),
+        "detected_by": extension.get("detected_by"),
+        "requests": load.get("requests"),
+        "failed": load.get("failed"),
+        "slowest_ms": load.get("slowest_ms"),
+        "expected": [c["what"] for c in checks],
+        "got": [c["got"] for c in checks],
+        "checks": checks,
+        "status": journal.get("status"),
+        "deviated": journal.get("deviated"),
+        "timeline": _timeline(facts, fault_at),
+    }
+
+
+def _time(facts: Mapping[str, Any], path: str | None) -> float | None:
+    if not path:
+        return None
+    value = lookup(facts, path)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _timeline(facts: Mapping[str, Any], fault_at: float | None) -> list[dict[str, Any]]:
+    """The method's moments, in order, with their offset from the fault."""
+    events: list[tuple[float, str]] = []
+    for name, fact in facts.items():
+        if name in ("journal", "server", "before", "after", "rollbacks", "load"):
+            continue
+        if not isinstance(fact, dict):
+            continue
+        if fact.get("first_request_at"):
+            events.append((fact["first_request_at"], f"{name}: first request"))
+            events.append((fact["last_request_at"], f"{name}: last request"))
+        trip = fact.get("trip")
+        if isinstance(trip, dict) and trip.get("at"):
+            events.append((trip["at"], f"{name}: trip {trip.get('objective')}"))
+        if fact.get("blind_at"):
+            events.append((fact["blind_at"], f"{name}: blind at --inconclusive-limit"))
+        if isinstance(fact.get("at"), int | float) and not fact.get("first_request_at"):
+            events.append((fact["at"], name))
+        if fact.get("resumed_at"):
+            events.append((fact["resumed_at"], f"{name}: resumed"))
+        if fact.get("ready_at"):
+            events.append((fact["ready_at"], f"{name}: ready"))
+        for needle, at in (fact.get("first_at") or {}).items():  # a log's lines
+            if at is not None:
+                events.append((at, f"{name}: first {needle!r}"))
+    return [
+        {
+            "at": _iso(at),
+            "offset_s": None if fault_at is None else round(at - fault_at, 2),
+            "what": what,
+        }
+        for at, what in sorted(events)
+    ]
