@@ -4,23 +4,32 @@
 the others read the reference service's own `/metrics` and log, to show what the SLOs
 cannot (database queries per cache key, the circuit breaker's log lines). Every
 request goes to the URL given, which must be on loopback unless DRILL_ALLOW_REMOTE=1;
-every loop is bounded in count and time.
+every loop is bounded in count and time. The recovery probes live in `recovery`, the
+HTTP plumbing in `probe_http`; the experiments name them all through this module.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import re
 import time
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-from prometheus_client.parser import text_string_to_metric_families
+
+from .probe_http import (
+    TIMEOUT_SECONDS,
+    check_loopback,
+    get_all,
+    outcome,
+    read_samples,
+    served,
+    total,
+)
+from .recovery import cache_hits_again, prometheus_sees_again, replica_reads_again
 
 __all__ = [
     "cache_hits_again",
@@ -35,87 +44,17 @@ __all__ = [
 
 #: Catalog routes any host serving the catalog API answers (the guide's own first).
 ROUTES = ("/models?limit=10", "/gateways", "/models?limit=20", "/models?limit=5&offset=10")
-TIMEOUT_SECONDS = 10.0
 MAX_REQUESTS = 2000
-
-
-#: Set to 1 to let these probes send requests to a host that is not this machine (your
-#: staging, docs/drills.md); without it they refuse to leave loopback.
-ALLOW_REMOTE = "DRILL_ALLOW_REMOTE"
-
-
-def _check_loopback(url: str) -> None:
-    if os.environ.get(ALLOW_REMOTE) == "1":
-        return
-    if not url.startswith(("http://127.", "http://localhost", "http://[::1]")):
-        raise ValueError(
-            f"the drills' probes send traffic to loopback addresses only, not {url} "
-            f"(set {ALLOW_REMOTE}=1 to aim them at a staging host of yours)"
-        )
-
-
-def _samples(base_url: str) -> list[tuple[str, dict[str, str], float]]:
-    text = httpx.get(f"{base_url}/metrics", timeout=TIMEOUT_SECONDS, trust_env=False).text
-    return [
-        (sample.name, dict(sample.labels), float(sample.value))
-        for family in text_string_to_metric_families(text)
-        for sample in family.samples
-    ]
-
-
-def _total(
-    samples: list[tuple[str, dict[str, str], float]],
-    name: str,
-    keep: Callable[[dict[str, str]], bool] = lambda _: True,
-) -> float:
-    return sum(value for n, labels, value in samples if n == name and keep(labels))
-
-
-def _served(samples: list[tuple[str, dict[str, str], float]]) -> float:
-    """Requests the service counted, its own /metrics scrapes left out."""
-    return _total(samples, "http_requests_total", lambda labels: labels.get("path") != "/metrics")
-
-
-async def _get_all(base_url: str, paths: list[str], concurrency: int) -> list[tuple[int, float]]:
-    """GET every path, `concurrency` at a time: (status or 0 on a transport error, ms)."""
-    limit = asyncio.Semaphore(concurrency)
-
-    async def one(client: httpx.AsyncClient, path: str) -> tuple[int, float]:
-        async with limit:
-            began = time.perf_counter()
-            try:
-                status = (await client.get(path)).status_code
-            except httpx.HTTPError:
-                status = 0
-            return status, (time.perf_counter() - began) * 1000
-
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(
-        base_url=base_url, timeout=TIMEOUT_SECONDS, limits=limits, trust_env=False
-    ) as client:
-        return list(await asyncio.gather(*(one(client, p) for p in paths)))
-
-
-def _outcome(results: list[tuple[int, float]]) -> dict[str, Any]:
-    statuses: dict[str, int] = {}
-    for status, _ in results:
-        statuses[str(status)] = statuses.get(str(status), 0) + 1
-    return {
-        "requests": len(results),
-        "failed": sum(1 for status, _ in results if not 200 <= status < 400),
-        "slowest_ms": round(max((ms for _, ms in results), default=0.0), 1),
-        "statuses": statuses,
-    }
 
 
 def catalog_burst(service_url: str, requests: int = 60, concurrency: int = 6) -> dict[str, Any]:
     """The steady-state's traffic probe: `requests` GETs of the guide's catalog routes,
     `concurrency` at a time. Its `failed` (non-2xx/3xx or no answer) must be 0; it also
     gives the `slo check` probe after it enough requests to judge."""
-    _check_loopback(service_url)
+    check_loopback(service_url)
     count = max(1, min(int(requests), MAX_REQUESTS))
     paths = [ROUTES[i % len(ROUTES)] for i in range(count)]
-    return _outcome(asyncio.run(_get_all(service_url, paths, max(1, int(concurrency)))))
+    return outcome(asyncio.run(get_all(service_url, paths, max(1, int(concurrency)))))
 
 
 def wait_for_quiet(
@@ -123,16 +62,16 @@ def wait_for_quiet(
 ) -> dict[str, Any]:
     """Wait until the service has counted no request (its /metrics scrapes aside) for
     `quiet_s` seconds: the background load is over (ended, or stopped by a trip)."""
-    _check_loopback(service_url)
+    check_loopback(service_url)
     began = time.time()
-    last = _served(_samples(service_url))
+    last = served(read_samples(service_url))
     still_since = time.monotonic()
     deadline = time.monotonic() + timeout_s
     while time.monotonic() - still_since < quiet_s:
         if time.monotonic() > deadline:
             raise TimeoutError(f"the service was still busy after {timeout_s:g}s")
         time.sleep(0.25)
-        now = _served(_samples(service_url))
+        now = served(read_samples(service_url))
         if now != last:
             last, still_since = now, time.monotonic()
     return {"at": time.time(), "waited_s": round(time.time() - began, 2)}
@@ -148,7 +87,7 @@ def stampede(
     at one per key however many requests arrive together. `other_requests` counts
     requests the service saw beside the probe's own: non-zero means the counts are
     not per key."""
-    _check_loopback(service_url)
+    check_loopback(service_url)
     rng = random.Random(seed)
     per_key = []
     other = 0.0
@@ -156,23 +95,23 @@ def stampede(
     for _ in range(max(1, min(int(keys), 50))):
         # limit=13 is in no traffic model; the offset makes the key new to the cache
         path = f"/models?limit=13&offset={rng.randrange(0, 2900)}"
-        before = _samples(service_url)
-        results = asyncio.run(_get_all(service_url, [path] * int(concurrency), int(concurrency)))
-        after = _samples(service_url)
+        before = read_samples(service_url)
+        results = asyncio.run(get_all(service_url, [path] * int(concurrency), int(concurrency)))
+        after = read_samples(service_url)
 
         def models(labels: dict[str, str]) -> bool:
             return labels.get("table") == "models"
 
-        queries = _total(after, "db_queries_total", models) - _total(
+        queries = total(after, "db_queries_total", models) - total(
             before, "db_queries_total", models
         )
         # the probe's own requests, and the /metrics read between them
-        other += _served(after) - _served(before) - len(results)
-        per_key.append({"path": path, **_outcome(results), "db_queries": int(queries)})
+        other += served(after) - served(before) - len(results)
+        per_key.append({"path": path, **outcome(results), "db_queries": int(queries)})
         results_all += results
     counts = [entry["db_queries"] for entry in per_key]
     return {
-        **_outcome(results_all),
+        **outcome(results_all),
         "keys": len(per_key),
         "requests_per_key": int(concurrency),
         "db_queries_per_key": counts,
@@ -189,11 +128,11 @@ def db_reads_during(service_url: str, seconds: float = 4.0, requests: int = 0) -
     by status and of `read_replica_connection_errors_total`. With `requests`, the probe
     sends that many list pages no cache holds (each a database read), spread over the
     time, so there are reads to see even when the load has stopped."""
-    _check_loopback(service_url)
+    check_loopback(service_url)
     duration = max(0.0, min(float(seconds), 60.0))
     count = max(0, min(int(requests), MAX_REQUESTS))
     rng = random.Random()
-    before = _samples(service_url)
+    before = read_samples(service_url)
     results: list[tuple[int, float]] = []
     began = time.monotonic()
     with httpx.Client(base_url=service_url, timeout=TIMEOUT_SECONDS, trust_env=False) as client:
@@ -207,17 +146,17 @@ def db_reads_during(service_url: str, seconds: float = 4.0, requests: int = 0) -
             results.append((status, (time.perf_counter() - sent) * 1000))
             time.sleep(max(0.0, began + duration * (i + 1) / count - time.monotonic()))
     time.sleep(max(0.0, began + duration - time.monotonic()))
-    after = _samples(service_url)
+    after = read_samples(service_url)
 
     def delta(name: str, **labels: str) -> int:
         def keep(found: dict[str, str]) -> bool:
             return all(found.get(k) == v for k, v in labels.items())
 
-        return int(_total(after, name, keep) - _total(before, name, keep))
+        return int(total(after, name, keep) - total(before, name, keep))
 
     return {
         "seconds": duration,
-        **_outcome(results),
+        **outcome(results),
         "primary_reads": delta("db_queries_total", client_type="primary", table="models"),
         "replica_reads": delta("db_queries_total", client_type="replica", table="models"),
         "fallback_to_primary": delta("read_replica_queries_total", status="fallback_to_primary"),
@@ -225,83 +164,6 @@ def db_reads_during(service_url: str, seconds: float = 4.0, requests: int = 0) -
         "replica_connection_errors": delta("read_replica_connection_errors_total"),
         "served": delta("http_requests_total"),
     }
-
-
-def replica_reads_again(service_url: str, timeout_s: float = 45.0) -> dict[str, Any]:
-    """After the replica is back: list pages no cache holds, one every 0.2 s, until the
-    replica answers one (`read_replica_queries_total{status="success"}` moves); the
-    service rests a failed replica up to 15 s before it probes it again."""
-    _check_loopback(service_url)
-    began = time.time()
-    rng = random.Random()
-
-    def successes() -> float:
-        return _total(
-            _samples(service_url),
-            "read_replica_queries_total",
-            lambda labels: labels.get("status") == "success",
-        )
-
-    start = successes()
-    deadline = time.monotonic() + timeout_s
-    sent = 0
-    while time.monotonic() < deadline:
-        path = f"/models?limit=17&offset={rng.randrange(0, 2900)}"
-        httpx.get(service_url + path, timeout=TIMEOUT_SECONDS, trust_env=False)
-        sent += 1
-        if successes() > start:
-            return {"again": True, "after_s": round(time.time() - began, 2), "requests": sent}
-        time.sleep(0.2)
-    return {"again": False, "after_s": round(time.time() - began, 2), "requests": sent}
-
-
-def cache_hits_again(service_url: str, timeout_s: float = 30.0) -> dict[str, Any]:
-    """After Redis is back: the guide's `/models?limit=10` twice, every 0.25 s, until the
-    second answer is a cache HIT (the service's breaker probes Redis after a cool-down
-    of up to 5 s and closes on the first success)."""
-    _check_loopback(service_url)
-    began = time.time()
-    deadline = time.monotonic() + timeout_s
-    sent = 0
-    with httpx.Client(base_url=service_url, timeout=TIMEOUT_SECONDS, trust_env=False) as client:
-        while time.monotonic() < deadline:
-            client.get("/models?limit=10")
-            second = client.get("/models?limit=10")
-            sent += 2
-            if second.headers.get("x-cache") == "HIT":
-                return {"again": True, "after_s": round(time.time() - began, 2), "requests": sent}
-            time.sleep(0.25)
-    return {"again": False, "after_s": round(time.time() - began, 2), "requests": sent}
-
-
-def prometheus_sees_again(
-    prometheus_url: str, window_s: float = 10.0, scrape_s: float = 1.0, timeout_s: float = 60.0
-) -> dict[str, Any]:
-    """After Prometheus restarts: wait (bounded) until it holds a whole `window_s` of fresh
-    scrapes again (`count_over_time(up[window])` of every target), so the next judged
-    window has no hole. A restarted Prometheus answers queries with no data for a few
-    seconds after /-/ready."""
-    _check_loopback(prometheus_url)
-    began = time.time()
-    wanted = max(2, int(window_s / scrape_s) - 1)
-    query = f"min(count_over_time(up[{window_s:g}s]))"
-    deadline = time.monotonic() + timeout_s
-    seen = 0.0
-    while time.monotonic() < deadline:
-        try:
-            result = httpx.get(
-                f"{prometheus_url}/api/v1/query",
-                params={"query": query},
-                timeout=TIMEOUT_SECONDS,
-                trust_env=False,
-            ).json()["data"]["result"]
-            seen = float(result[0]["value"][1]) if result else 0.0
-        except (httpx.HTTPError, ValueError, KeyError, IndexError):
-            seen = 0.0
-        if seen >= wanted:
-            return {"again": True, "after_s": round(time.time() - began, 2), "scrapes": seen}
-        time.sleep(0.5)
-    return {"again": False, "after_s": round(time.time() - began, 2), "scrapes": seen}
 
 
 _LOG_TIME = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")

@@ -25,6 +25,8 @@ TEMPLATES: Final[dict[str, str]] = {
     # A per-series aggregation of a gauge's samples over the window, optionally summed.
     "over_time": "{{ func }}({{ args }}{{ selector }}[{{ window }}]{{ at }})",
     "sum_over_time": "sum({{ func }}({{ args }}{{ selector }}[{{ window }}]{{ at }}))",
+    # How many samples each matching series has over the window (scrapes a target answered).
+    "count_over_time": "count_over_time({{ selector }}[{{ window }}]{{ at }})",
     # Numerator over a denominator that counted something; no traffic gives no sample (not NaN).
     "ratio": "({{ numerator }}) / (({{ denominator }}) > 0)",
     # The gate's rule for "the feature served none of the traffic": 0 instead of no value.

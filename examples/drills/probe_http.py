@@ -1,0 +1,85 @@
+"""The drills' python probes' plumbing: the loopback guard, the service's own `/metrics`
+read as samples and summed, and concurrent GETs with their outcome (status counts, slowest).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
+TIMEOUT_SECONDS = 10.0
+
+
+#: Set to 1 to let these probes send requests to a host that is not this machine (your
+#: staging, docs/drills.md); without it they refuse to leave loopback.
+ALLOW_REMOTE = "DRILL_ALLOW_REMOTE"
+
+
+def check_loopback(url: str) -> None:
+    if os.environ.get(ALLOW_REMOTE) == "1":
+        return
+    if not url.startswith(("http://127.", "http://localhost", "http://[::1]")):
+        raise ValueError(
+            f"the drills' probes send traffic to loopback addresses only, not {url} "
+            f"(set {ALLOW_REMOTE}=1 to aim them at a staging host of yours)"
+        )
+
+
+def read_samples(base_url: str) -> list[tuple[str, dict[str, str], float]]:
+    text = httpx.get(f"{base_url}/metrics", timeout=TIMEOUT_SECONDS, trust_env=False).text
+    return [
+        (sample.name, dict(sample.labels), float(sample.value))
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    ]
+
+
+def total(
+    samples: list[tuple[str, dict[str, str], float]],
+    name: str,
+    keep: Callable[[dict[str, str]], bool] = lambda _: True,
+) -> float:
+    return sum(value for n, labels, value in samples if n == name and keep(labels))
+
+
+def served(samples: list[tuple[str, dict[str, str], float]]) -> float:
+    """Requests the service counted, its own /metrics scrapes left out."""
+    return total(samples, "http_requests_total", lambda labels: labels.get("path") != "/metrics")
+
+
+async def get_all(base_url: str, paths: list[str], concurrency: int) -> list[tuple[int, float]]:
+    """GET every path, `concurrency` at a time: (status or 0 on a transport error, ms)."""
+    limit = asyncio.Semaphore(concurrency)
+
+    async def one(client: httpx.AsyncClient, path: str) -> tuple[int, float]:
+        async with limit:
+            began = time.perf_counter()
+            try:
+                status = (await client.get(path)).status_code
+            except httpx.HTTPError:
+                status = 0
+            return status, (time.perf_counter() - began) * 1000
+
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(
+        base_url=base_url, timeout=TIMEOUT_SECONDS, limits=limits, trust_env=False
+    ) as client:
+        return list(await asyncio.gather(*(one(client, p) for p in paths)))
+
+
+def outcome(results: list[tuple[int, float]]) -> dict[str, Any]:
+    statuses: dict[str, int] = {}
+    for status, _ in results:
+        statuses[str(status)] = statuses.get(str(status), 0) + 1
+    return {
+        "requests": len(results),
+        "failed": sum(1 for status, _ in results if not 200 <= status < 400),
+        "slowest_ms": round(max((ms for _, ms in results), default=0.0), 1),
+        "statuses": statuses,
+    }
