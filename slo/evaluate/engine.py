@@ -15,6 +15,7 @@ from reports import (
     Verdict,
 )
 from slo.evaluate.config import RunConfig
+from slo.evaluate.coverage import Coverage, scrape_coverage
 from slo.evaluate.figures import measure_figures
 from slo.evaluate.judge import Outcome, judge_baseline, judge_threshold
 from slo.evaluate.sustained import judge_slices, too_short
@@ -26,6 +27,8 @@ from slo.timeutil import format_duration, to_datetime
 
 EXIT_CODES: dict[Verdict, int] = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.INCONCLUSIVE: 2}
 _MEASURED = (Verdict.PASS, Verdict.WARN, Verdict.FAIL)
+# A gap in the source's samples voids these; a failure measured on what is there stands.
+_NOT_FAILED = (Verdict.PASS, Verdict.WARN)
 
 
 def overall(results: list[ObjectiveResult]) -> Verdict:
@@ -42,7 +45,9 @@ def evaluate(job: RunConfig) -> Report:
     """Judge ``job.profile`` of ``job.spec`` over ``job.window``."""
     profile = job.definition
     disagreement, client = _client_check(job, profile.client_server_tolerance)
-    results = [_objective(job, o, disagreement) for o in profile.objectives]
+    coverage = _coverage(job)
+    gap = None if coverage is None or coverage.enough else coverage.reason(_source_name(job))
+    results = [_objective(job, o, disagreement, gap) for o in profile.objectives]
     results += [_attestation(a, job.attestations) for a in profile.attestations]
     verdict = overall(results)
     return Report(
@@ -80,7 +85,24 @@ def _source_for(job: RunConfig, sli: SliDef) -> tuple[QuerySource | MetricSource
     return client, "no Locust statistics given (--locust-stats FILE)"
 
 
-def _objective(job: RunConfig, o: Objective, disagreement: str | None) -> ObjectiveResult:
+def _coverage(job: RunConfig) -> Coverage | None:
+    """The source's coverage of the window (None: no server source, or too few samples)."""
+    if not isinstance(job.source, QuerySource):
+        return None
+    return scrape_coverage(job.source, job.resolver, job.window.start, job.window.end)
+
+
+def _source_name(job: RunConfig) -> str:
+    return (
+        "Prometheus"
+        if job.source is not None and job.source.kind == "prometheus"
+        else ("the metric source")
+    )
+
+
+def _objective(
+    job: RunConfig, o: Objective, disagreement: str | None, gap: str | None = None
+) -> ObjectiveResult:
     sli = build_sli(o.sli, job.resolver)
     raw: RawResult = {}
     slices: list[SliceResult] = []
@@ -106,6 +128,8 @@ def _objective(job: RunConfig, o: Objective, disagreement: str | None) -> Object
             outcome = judge_threshold(o, m)
         if disagreement and sli.reads_server and outcome[0] in _MEASURED:
             outcome = (Verdict.INCONCLUSIVE, disagreement)
+        elif gap and sli.reads_server and outcome[0] in _NOT_FAILED:
+            outcome = (Verdict.INCONCLUSIVE, gap)
     bounds = (m.lower, m.upper) if m.lower is not None and m.upper is not None else None
     return ObjectiveResult(
         id=o.id,

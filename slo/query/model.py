@@ -4,8 +4,8 @@ An SLI states its needs as a name -> query mapping. Three kinds cover every SLI:
 
 - ``Increase``: the sum of a counter's increases over the window, grouped by labels (a
   histogram's buckets are an increase grouped by ``le``);
-- ``OverTime``: an aggregate of each gauge series' samples over the window (max, mean, p95
-  or last), optionally summed over the series;
+- ``OverTime``: an aggregate of each gauge series' samples over the window (max, mean, p95,
+  last or the number of samples), optionally summed over the series;
 - ``ClientStat``: one statistic of one row of the load generator's own statistics.
 
 ``slo.query.promql`` renders the first two to PromQL; the embedded store computes the same
@@ -21,7 +21,7 @@ from typing import Literal
 
 from slo.spec import ResolvedSelector
 
-Aggregation = Literal["max", "mean", "p95", "last"]
+Aggregation = Literal["max", "mean", "p95", "last", "count"]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -65,6 +65,7 @@ _OVER_TIME: Final[dict[str, tuple[str, str]]] = {
     "mean": ("avg_over_time", ""),
     "p95": ("quantile_over_time", "0.95, "),
     "last": ("last_over_time", ""),
+    "count": ("count_over_time", ""),
 }
 
 

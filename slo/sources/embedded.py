@@ -34,6 +34,8 @@ def aggregate(values: list[float], aggregation: str) -> float:
         return math.fsum(values) / len(values)
     if aggregation == "last":
         return values[-1]
+    if aggregation == "count":
+        return float(len(values))
     return quantile_of(values, 0.95)
 
 
