@@ -64,22 +64,19 @@ class CatalogService:
     def caching(self) -> bool:
         return self._cache is not None
 
+    def cached_locally(self, query: ListQuery) -> bytes | None:
+        """The in-process cache layer's body for ``query``, or None; never waits."""
+        return self._cache.local_hit(query) if self._cache is not None else None
+
     async def list_models(self, query: ListQuery) -> tuple[bytes, str | None]:
         """The list body and the X-Cache value (None when caching is off)."""
         cache = self._cache
         if cache is None:
             return await self._build_list(query), None
-        key = query.cache_key()
-        body = await cache.get(key, gateway=query.gateway)
+        body = cache.local_hit(query)
         if body is not None:
             return body, "HIT"
-
-        async def rebuild() -> bytes:
-            fresh = await self._build_list(query)
-            await cache.set(key, fresh)
-            return fresh
-
-        return await cache.flights.run(key, rebuild), "MISS"
+        return await cache.fetch(query, lambda: self._build_list(query))
 
     async def _build_list(self, query: ListQuery) -> bytes:
         if query.gateway == "all":

@@ -18,6 +18,7 @@ from typing import Any
 import asyncpg
 
 from reference_app.breaker import CircuitBreaker
+from reference_app.failures import describe_failure
 from reference_app.metrics import ServiceMetrics
 from reference_app.pools import TrackedPool
 from reference_app.replica_lag import ReplicaLagMonitor
@@ -96,7 +97,7 @@ class Database:
         self._metrics.replica_queries.labels(table, "error").inc()
         if isinstance(exc, _CONNECTION_ERRORS):
             self._metrics.replica_connection_errors.inc()
-        self._replica_last_error = f"{type(exc).__name__}: {exc}"
+        self._replica_last_error = describe_failure(exc)  # shown to anyone: no raw text
         # A query that was not the probe was in flight when the incident began:
         # its failure must not lengthen the rest.
         if self._replica_breaker.failure(probe=probing):  # a new incident

@@ -23,9 +23,12 @@ from reference_app.errors import (
     ApiError,
     DatabaseUnavailable,
     DeadlineExceeded,
+    InternalError,
     InvalidParameter,
     SettingsError,
 )
+from reference_app.front import CatalogApp, HotPaths
+from reference_app.local_cache import LocalLayer
 from reference_app.metrics import ServiceMetrics
 from reference_app.middleware import RequestGuardMiddleware
 from reference_app.pools import TrackedPool
@@ -107,16 +110,25 @@ def _build_services(settings: Settings) -> Services:
         command_timeout=settings.request_deadline_seconds + 0.5,
         lag=lag,
     )
+    local = (
+        LocalLayer(max_bytes=settings.catalog_local_cache_max_bytes, ttl=settings.local_cache_ttl)
+        if settings.catalog_local_cache_max_bytes > 0
+        else None
+    )
     cache = (
         ResponseCache(
             url=settings.redis_url,
             ttl=settings.catalog_cache_ttl,
             timeout=settings.redis_timeout_seconds,
             metrics=metrics,
+            local=local,
+            max_offset=settings.catalog_cache_max_offset,
         )
         if settings.redis_url is not None
         else None
     )
+    if cache is not None:
+        metrics.cache_ttl.set(settings.catalog_cache_ttl)
     return Services(
         settings=settings,
         metrics=metrics,
@@ -135,7 +147,16 @@ def _install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         body = {"error": {"code": code, "message": str(exc.detail)}}
-        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+        headers = dict(exc.headers or {})
+        allow = headers.get("Allow", "")
+        if "GET" in allow.split(", ") and "HEAD" not in allow:
+            headers["Allow"] = f"{allow}, HEAD"  # reference_app.front answers HEAD as GET
+        return JSONResponse(body, status_code=exc.status_code, headers=headers or None)
+
+    async def internal_error(_: Request, exc: Exception) -> JSONResponse:
+        # The request guard logs the traceback; the body says nothing about internals.
+        error = InternalError("internal error; the service logged it")
+        return JSONResponse(error.body(), status_code=error.status_code)
 
     async def validation_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -158,6 +179,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, internal_error)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -169,6 +191,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await services.db.open()
+        if services.cache is not None:
+            await services.cache.start()  # bounded: a dead Redis never holds start-up
         if services.db.lag is not None:
             await services.db.lag.start()  # a background task: start-up never waits on it
         log.info(
@@ -186,7 +210,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await services.cache.close()
             await services.db.close()
 
-    app = FastAPI(title="Reference catalog service", version="1.0.0", lifespan=lifespan)
+    app = CatalogApp(title="Reference catalog service", version="1.0.0", lifespan=lifespan)
     app.state.services = services
     routers = [module.router for module in (health, models, gateways, monitor)]
     for router in routers:
@@ -198,8 +222,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         paths=[route.path for route in api_routes if isinstance(route, APIRoute)],
         gateways=GATEWAYS,
     )
-    app.add_middleware(
-        RequestGuardMiddleware,
+    # The guard in front of everything (FastAPI's own error middleware included), then
+    # the hot paths; the rest is FastAPI's.
+    app.guarded = RequestGuardMiddleware(
+        HotPaths(app.framework, catalog=services.catalog),
         metrics=services.metrics,
         deadline_seconds=settings.request_deadline_seconds,
         routes=api_routes,

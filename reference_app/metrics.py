@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 __all__ = [
+    "CACHE_LAYERS",
     "CACHE_OPERATIONS",
     "CLIENT_TYPES",
     "DURATION_BUCKETS",
@@ -27,6 +28,11 @@ HTTP_REQUEST_DURATION_SECONDS = "http_request_duration_seconds"
 CATALOG_CACHE_HITS_TOTAL = "catalog_cache_hits_total"
 CATALOG_CACHE_MISSES_TOTAL = "catalog_cache_misses_total"
 CATALOG_CACHE_ERRORS_TOTAL = "catalog_cache_errors_total"
+# Beyond the contract: which layer served each hit. Its sum over `layer` equals the sum of
+# catalog_cache_hits_total over `gateway`, so the hit rate stays one number.
+CATALOG_CACHE_LAYER_HITS_TOTAL = "catalog_cache_layer_hits_total"
+# Beyond the contract: the Redis TTL in force, so a review can weigh it (0: caching off).
+CATALOG_CACHE_TTL_SECONDS = "catalog_cache_ttl_seconds"
 READ_REPLICA_QUERIES_TOTAL = "read_replica_queries_total"
 READ_REPLICA_CONNECTION_ERRORS_TOTAL = "read_replica_connection_errors_total"
 DB_QUERIES_TOTAL = "db_queries_total"
@@ -59,6 +65,7 @@ TABLES = ("models", "gateways", "health")
 REPLICA_TABLES = ("models", "gateways")
 REPLICA_STATUSES = ("success", "error", "fallback_to_primary")
 CACHE_OPERATIONS = ("get", "set")
+CACHE_LAYERS = ("local", "redis")
 COMMON_STATUSES = ("200", "400", "404", "499", "500", "503", "504")
 UNMATCHED_PATH = "other"
 
@@ -71,6 +78,8 @@ class ServiceMetrics:
     cache_hits: Counter
     cache_misses: Counter
     cache_errors: Counter
+    cache_layer_hits: Counter
+    cache_ttl: Gauge
     replica_queries: Counter
     replica_connection_errors: Counter
     db_queries: Counter
@@ -108,18 +117,30 @@ class ServiceMetrics:
             ),
             cache_hits=counter(
                 CATALOG_CACHE_HITS_TOTAL,
-                "Catalog responses served from the Redis cache.",
+                "Catalog responses served from the cache (either layer; see "
+                "catalog_cache_layer_hits_total).",
                 ("gateway",),
             ),
             cache_misses=counter(
                 CATALOG_CACHE_MISSES_TOTAL,
-                "Catalog responses not found in the Redis cache.",
+                "Catalog responses found in no cache layer (or not cacheable).",
                 ("gateway",),
             ),
             cache_errors=counter(
                 CATALOG_CACHE_ERRORS_TOTAL,
                 "Cache reads and writes that failed (Redis down, refusing or hanging).",
                 ("operation",),
+            ),
+            cache_layer_hits=counter(
+                CATALOG_CACHE_LAYER_HITS_TOTAL,
+                "Catalog cache hits by the layer that served them: local (this process's "
+                "memory) or redis.",
+                ("layer",),
+            ),
+            cache_ttl=gauge(
+                CATALOG_CACHE_TTL_SECONDS,
+                "Seconds a cached catalog response lives in Redis (CATALOG_CACHE_TTL; 0: no "
+                "cache).",
             ),
             replica_queries=counter(
                 READ_REPLICA_QUERIES_TOTAL,
@@ -169,6 +190,8 @@ class ServiceMetrics:
             self.cache_misses.labels(gateway)
         for operation in CACHE_OPERATIONS:
             self.cache_errors.labels(operation)
+        for layer in CACHE_LAYERS:
+            self.cache_layer_hits.labels(layer)
         for table in REPLICA_TABLES:
             for status in REPLICA_STATUSES:
                 self.replica_queries.labels(table, status)

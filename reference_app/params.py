@@ -48,9 +48,11 @@ class ListQuery:
     gateway: str = "all"
     provider: str | None = None
 
-    def cache_key(self) -> str:
-        """``catalog:v2:{gateway}:{hash}``; the hash covers every field of the query."""
+    def cache_key(self, version: str = "") -> str:
+        """``catalog:v2:{gateway}:{hash}``; the hash covers every field of the query and the
+        catalog version (``reference_app.catalog_version``)."""
         fields = {
+            "version": version,
             "endpoint": "models.list",
             "limit": self.limit,
             "offset": self.offset,

@@ -28,6 +28,19 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")
     catalog_cache_ttl: int = Field(default=300, ge=1, validation_alias="CATALOG_CACHE_TTL")
+    # The in-process layer in front of Redis: its entries live at most this long, and
+    # never longer than they have left in Redis.
+    catalog_local_cache_ttl: int = Field(
+        default=30, ge=1, validation_alias="CATALOG_LOCAL_CACHE_TTL"
+    )
+    # Bytes of response bodies the in-process layer holds (0: no in-process layer).
+    catalog_local_cache_max_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=0, le=1 << 34, validation_alias="CATALOG_LOCAL_CACHE_MAX_BYTES"
+    )
+    # Pages past this offset are served but never cached (deep-offset scans bust caches).
+    catalog_cache_max_offset: int = Field(
+        default=1_000_000, ge=0, validation_alias="CATALOG_CACHE_MAX_OFFSET"
+    )
     db_pool_size_primary: int = Field(
         default=5, ge=1, le=100, validation_alias="DB_POOL_SIZE_PRIMARY"
     )
@@ -63,6 +76,11 @@ class Settings(BaseSettings):
                 raise ValueError(f"expected one of {', '.join(sorted(_LOG_LEVELS))}, got {value!r}")
             return upper
         return value
+
+    @property
+    def local_cache_ttl(self) -> int:
+        """The in-process layer's TTL: never longer than Redis's."""
+        return min(self.catalog_local_cache_ttl, self.catalog_cache_ttl)
 
     @property
     def caching_enabled(self) -> bool:

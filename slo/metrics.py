@@ -82,3 +82,7 @@ CONTRACT: Final[dict[str, MetricInfo]] = {
 }
 
 LOGICAL_METRICS: Final = tuple(CONTRACT)
+
+# Beyond the contract: read when present, never required. The cache TTL in force (the
+# reference service exports it; `slo review`'s TTL advice assumes the guide's 300 s without).
+CACHE_TTL_SECONDS: Final = "catalog_cache_ttl_seconds"

@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="no Redis, no REDIS_URL: the service runs without its cache",
     )
     up.add_argument(
+        "--redis-maxmemory",
+        default="64mb",
+        metavar="SIZE",
+        help="Redis's maxmemory; past it allkeys-lru evicts (default: %(default)s)",
+    )
+    up.add_argument(
         "--no-replica",
         action="store_true",
         help="no replica, no READ_REPLICA_URL: every read goes to the primary",
@@ -161,7 +167,8 @@ def _up(args: argparse.Namespace) -> int:
     ports = {p: getattr(args, f"{p}_port") for p in PARTS if getattr(args, f"{p}_port")}
     options = StackOptions(
         dir=args.dir, redis=not args.no_redis, replica=not args.no_replica,
-        cache_ttl=args.cache_ttl, primary_pool=args.primary_pool,
+        cache_ttl=args.cache_ttl, redis_maxmemory=args.redis_maxmemory,
+        primary_pool=args.primary_pool,
         replica_pool=args.replica_pool, deadline=args.deadline, models=args.models,
         ports=ports, part_timeout=args.timeout, rule_files=tuple(args.rules),
     )  # fmt: skip

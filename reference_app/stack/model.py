@@ -31,6 +31,8 @@ class StackOptions:
     redis: bool = True
     replica: bool = True
     cache_ttl: int = 300
+    #: Redis's `maxmemory` (allkeys-lru evicts past it), in redis.conf units.
+    redis_maxmemory: str = "64mb"
     primary_pool: int = 5
     replica_pool: int = 10
     deadline: float = 5.0

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .binaries import Binaries
+from .files import write_atomic
 from .model import LOOPBACK, PROMETHEUS, REDIS, REPLICA, SERVICE
 from .state import StackState
 
@@ -19,6 +20,9 @@ SERVICE_VARIABLES = (
     "SUPABASE_READ_REPLICA_URL",
     "REDIS_URL",
     "CATALOG_CACHE_TTL",
+    "CATALOG_LOCAL_CACHE_TTL",
+    "CATALOG_LOCAL_CACHE_MAX_BYTES",
+    "CATALOG_CACHE_MAX_OFFSET",
     "DB_POOL_SIZE_PRIMARY",
     "DB_POOL_SIZE_REPLICA",
     "REQUEST_DEADLINE_SECONDS",
@@ -61,12 +65,17 @@ def prometheus_config(state: StackState) -> str:
 
 
 def redis_argv(bins: Binaries, state: StackState) -> list[str]:
-    """redis-server on loopback, without persistence: a restart starts with an empty cache."""
+    """redis-server on loopback, without persistence: a restart starts with an empty cache.
+
+    Bounded like a cache should be: past `maxmemory` the least recently used keys go.
+    """
     assert bins.redis_server is not None
     return [
         bins.redis_server,
         "--bind", LOOPBACK,
         "--port", str(state.ports[REDIS]),
+        "--maxmemory", state.options.redis_maxmemory,
+        "--maxmemory-policy", "allkeys-lru",
         "--save", "",
         "--appendonly", "no",
         "--protected-mode", "yes",
@@ -81,7 +90,7 @@ def prometheus_argv(bins: Binaries, state: StackState) -> list[str]:
     data = state.data_dir(PROMETHEUS)
     data.mkdir(parents=True, exist_ok=True)
     config = data / "prometheus.yml"
-    config.write_text(prometheus_config(state))
+    write_atomic(config, prometheus_config(state), mode=0o644)
     return [
         bins.prometheus,
         f"--config.file={config}",

@@ -9,12 +9,18 @@ import time
 from pathlib import Path
 
 from reports import Report, fmt, read_json, result_table
-from slo.cli.common import duration_option, load, prometheus_config
-from slo.cli.options import prometheus_options, report_dir_option, spec_options
+from slo.cli.common import duration_option, load, prometheus_config, report_dir
+from slo.cli.options import (
+    env_option,
+    profile_option,
+    prometheus_options,
+    report_dir_option,
+    spec_options,
+)
 from slo.errors import UsageError
 from slo.evaluate import Window
 from slo.publish import publish
-from slo.review import DAY, ReviewJob, load_attestations, review
+from slo.review import DAY, ReviewJob, load_attestations, review, ttl_advice
 from slo.spec import Spec
 from slo.timeutil import iso, parse_duration, parse_instant
 
@@ -38,7 +44,7 @@ An attestation the file does not mention stays unattested (inconclusive)."""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--profile", required=True, help="profile to review (production, month1)")
+    profile_option(p, what="profile to review (production, month1)")
     p.add_argument(
         "--window",
         metavar="DURATION",
@@ -64,8 +70,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     report_dir_option(p, goes="the report files go")
     prom = p.add_argument_group("Prometheus")
-    prom.add_argument(
-        "--prometheus-url", required=True, metavar="URL", help="Prometheus(-compatible) API"
+    env_option(
+        prom, "--prometheus-url", required=True, metavar="URL", help="Prometheus(-compatible) API"
     )
     prometheus_options(prom, timeout=30.0, group=True)
 
@@ -103,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
     previous = read_json(args.previous, role="--previous") if args.previous else None
     baseline = read_json(args.baseline, role="--baseline") if args.baseline else None
     prometheus = prometheus_config(args)
+    out = report_dir("--report-dir", Path(args.report_dir))
     source = PrometheusSource(prometheus)
     config = chosen.run(
         window=window,
@@ -122,11 +129,10 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     # review() drew the charts of the whole window already: publish only writes.
-    _, paths = publish(
-        report, Path(args.report_dir), source=None, window=window, secrets=config.secrets
-    )
+    _, paths = publish(report, out, source=None, window=window, secrets=config.secrets)
     print(result_table(report))
     _print_days(report)
+    print(ttl_advice(config))  # the guide's "Optimize cache TTL based on data"
     for path in paths.values():
         print(f"report: {path}", file=sys.stderr)
     return report.exit_code

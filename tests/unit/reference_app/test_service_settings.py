@@ -86,3 +86,15 @@ def test_bad_values_are_refused_naming_the_variable(
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError, match=name):
         load_settings()
+
+
+def test_the_cache_layers_defaults_and_the_local_ttl_never_above_redis(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = load_settings()
+    assert settings.catalog_local_cache_ttl == 30
+    assert settings.catalog_local_cache_max_bytes == 16 * 1024 * 1024
+    assert settings.catalog_cache_max_offset == 1_000_000
+    assert settings.local_cache_ttl == 30
+    monkeypatch.setenv("CATALOG_CACHE_TTL", "10")
+    assert load_settings().local_cache_ttl == 10

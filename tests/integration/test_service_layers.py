@@ -1,0 +1,166 @@
+"""The in-process layer in front of Redis, against real servers: counted per layer, a catalog
+change in every process within a second, a frozen Redis never waited on, TTLs kept."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+
+import asyncpg
+import httpx
+import pytest
+from service_probe import fresh_query, metric, metric_sum, wait_for
+
+from reference_app.catalog_version import bump_catalog_version
+from reference_app.catalog_version import main as catalog_version_cli
+from reference_app.stack import ServiceHandle, StackInfo, load_stack, spawn_service
+
+
+@pytest.fixture(scope="module")
+def second(stack: StackInfo) -> Iterator[ServiceHandle]:
+    """A second service process on the same Redis and databases."""
+    with spawn_service(stack, {}) as service:
+        yield service
+
+
+def hits(url: str, layer: str) -> float:
+    return metric(url, "catalog_cache_layer_hits_total", layer=layer)
+
+
+def test_a_hit_is_counted_once_and_by_the_layer_that_served_it(
+    stack: StackInfo, second: ServiceHandle
+) -> None:
+    path = fresh_query()
+    a, b = stack.service_url, second.url
+    before = {
+        (url, name): value
+        for url in (a, b)
+        for name, value in (
+            ("all", metric(url, "catalog_cache_hits_total", gateway="all")),
+            ("local", hits(url, "local")),
+            ("redis", hits(url, "redis")),
+        )
+    }
+    cache = [httpx.get(url + path, timeout=10).headers["X-Cache"] for url in (a, a, b, b)]
+    assert cache == ["MISS", "HIT", "HIT", "HIT"]
+    # a: built it, then served it from memory; b: read it from Redis, then from memory.
+    assert hits(a, "local") == before[a, "local"] + 1
+    assert hits(a, "redis") == before[a, "redis"]
+    assert hits(b, "redis") == before[b, "redis"] + 1
+    assert hits(b, "local") == before[b, "local"] + 1
+    for url, served in ((a, 1), (b, 2)):
+        total = metric(url, "catalog_cache_hits_total", gateway="all")
+        assert total == before[url, "all"] + served  # one number, whichever layer
+
+
+async def _scale_prices(stack: StackInfo, model: str, factor: str) -> None:
+    """Scale the prompt prices of ``model`` on the primary; wait until the replica has
+    replayed it."""
+    provider, slug = model.split("/", 1)
+    primary = await asyncpg.connect(stack.primary_dsn)
+    try:
+        await primary.execute(
+            "UPDATE offerings o SET prompt_price = o.prompt_price * $3 FROM models m, providers p "
+            "WHERE m.id = o.model_id AND p.id = m.provider_id AND p.slug = $1 AND m.slug = $2",
+            provider,
+            slug,
+            Decimal(factor),
+        )
+        lsn = await primary.fetchval("SELECT pg_current_wal_lsn()::text")
+    finally:
+        await primary.close()
+    assert stack.replica_dsn is not None
+    replica = await asyncpg.connect(stack.replica_dsn)
+    try:
+        for _ in range(500):
+            if await replica.fetchval("SELECT pg_last_wal_replay_lsn() >= $1::text::pg_lsn", lsn):
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await replica.close()
+
+
+def test_a_catalog_change_reaches_every_process_within_a_second(
+    stack: StackInfo, second: ServiceHandle
+) -> None:
+    path = "/models?limit=3"
+    urls = [stack.service_url + path, second.url + path]
+    for url in urls:
+        httpx.get(url, timeout=10)
+        assert httpx.get(url, timeout=10).headers["X-Cache"] == "HIT"
+    assert stack.redis_url is not None
+    first = httpx.get(urls[0], timeout=10).json()["data"][0]
+    model, old_price = first["id"], first["pricing"]["prompt"]
+    asyncio.run(_scale_prices(stack, model, "4"))
+    try:
+        bumped = time.monotonic()
+        assert catalog_version_cli(["--redis-url", stack.redis_url]) == 0  # as the writer would
+        seen: dict[str, float] = {}
+        while len(seen) < len(urls) and time.monotonic() - bumped < 5:
+            for url in urls:
+                first = httpx.get(url, timeout=10).json()["data"][0]
+                if url not in seen and first["pricing"]["prompt"] != old_price:
+                    seen[url] = time.monotonic() - bumped
+            time.sleep(0.02)
+        assert set(seen) == set(urls), f"{model}: old price still served after 5 s"
+        assert max(seen.values()) < 1.0, seen
+    finally:
+        asyncio.run(_scale_prices(stack, model, "0.25"))
+        bump_catalog_version(stack.redis_url)
+
+
+def test_with_redis_frozen_memory_answers_at_once_then_steps_aside_within_a_second(
+    stack: StackInfo,
+) -> None:
+    with spawn_service(stack, {}) as service:
+        url = service.url + fresh_query()
+        httpx.get(url, timeout=10)
+        assert httpx.get(url, timeout=10).headers["X-Cache"] == "HIT"
+        pid = load_stack(stack.dir).pids["redis"]
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            at_once = httpx.get(url, timeout=10)
+            # Served from memory, without waiting on Redis (whose timeout is 0.25 s).
+            assert at_once.headers["X-Cache"] == "HIT"
+            assert at_once.elapsed.total_seconds() < 0.2
+            time.sleep(1.5)
+            # The version cannot be confirmed: a change could not reach this process, so
+            # memory no longer answers; the database does, in time.
+            later = [httpx.get(url, timeout=10) for _ in range(3)]
+            assert [r.headers["X-Cache"] for r in later] == ["MISS"] * 3
+            assert all(r.status_code == 200 for r in later)
+            assert max(r.elapsed.total_seconds() for r in later) < 2.0
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        assert wait_for(lambda: httpx.get(url, timeout=10).headers["X-Cache"] == "HIT", timeout=20)
+
+
+def test_an_entry_read_from_redis_leaves_memory_when_it_expires_in_redis(
+    stack: StackInfo,
+) -> None:
+    ttl = {"CATALOG_CACHE_TTL": "3"}
+    with spawn_service(stack, ttl) as first, spawn_service(stack, ttl) as late:
+        path = fresh_query()
+        assert httpx.get(first.url + path, timeout=10).headers["X-Cache"] == "MISS"
+        stored = time.monotonic()
+        time.sleep(1.5)
+        assert httpx.get(late.url + path, timeout=10).headers["X-Cache"] == "HIT"  # Redis
+        assert httpx.get(late.url + path, timeout=10).headers["X-Cache"] == "HIT"  # memory
+        time.sleep(max(0.0, 3.4 - (time.monotonic() - stored)))
+        # Gone from Redis, so gone from memory too, though memory had it for 1.5 s only.
+        assert httpx.get(late.url + path, timeout=10).headers["X-Cache"] == "MISS"
+
+
+def test_pages_past_the_maximum_offset_are_served_but_never_cached(stack: StackInfo) -> None:
+    with spawn_service(stack, {"CATALOG_CACHE_MAX_OFFSET": "100"}) as service:
+        queries_before = metric_sum(service.url, "db_queries_total", table="models")
+        deep = [httpx.get(f"{service.url}/models?limit=5&offset=101", timeout=10) for _ in "ab"]
+        assert [r.status_code for r in deep] == [200, 200]
+        assert [r.headers["X-Cache"] for r in deep] == ["MISS", "MISS"]
+        assert metric_sum(service.url, "db_queries_total", table="models") == queries_before + 2
+        shallow = [httpx.get(f"{service.url}/models?limit=5&offset=100", timeout=10) for _ in "ab"]
+        assert [r.headers["X-Cache"] for r in shallow] == ["MISS", "HIT"]
