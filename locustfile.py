@@ -3,8 +3,9 @@
     locust -f locustfile.py --headless --host http://127.0.0.1:8000 \
         --shape ramp --slo-profile staging --prometheus-url http://127.0.0.1:9090
 
-The gate's options are listed in README.md and defined in scenarios/options.py
-(Locust prints `--help` before it imports this file, so its help does not show them).
+The gate's options are defined in scenarios/options.py; `locust -f locustfile.py
+--slo-help` prints them and exits 0 (Locust prints `--help` before it imports this file,
+so its help cannot show them).
 """
 
 from locust import events

@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 from reports.compare import compare_reports, render_comparison
-from reports.errors import ReportFileError
+from reports.errors import ReportDirError, ReportFileError
+from reports.files import check_report_dir, write_atomic
+from reports.headline import headline, summary, window_note
 from reports.json_report import read_json, render_json, write_json
 from reports.model import (
     REPORT_SCHEMA,
     ClientSummary,
     FigureResult,
     GateWatchTrip,
+    LoadSummary,
     ObjectiveResult,
     RawSeries,
     Report,
     ReportWindow,
+    RouteSummary,
     SliceResult,
+    StatedDuration,
+    TargetVersion,
     Verdict,
 )
 from reports.redact import (
+    MIN_LITERAL,
     REDACTED,
     SECRET_WORDS,
+    header_secrets,
+    is_secret_header,
     is_secret_name,
     redact_model,
     redact_text,
@@ -48,6 +57,7 @@ from reports.watch import (
 )
 
 __all__ = [
+    "MIN_LITERAL",
     "REDACTED",
     "REPORT_SCHEMA",
     "SECRET_WORDS",
@@ -55,19 +65,24 @@ __all__ = [
     "ClientSummary",
     "FigureResult",
     "GateWatchTrip",
+    "LoadSummary",
     "ObjectiveResult",
     "OnTripResult",
     "Point",
     "PreviousReview",
     "RawSeries",
     "Report",
+    "ReportDirError",
     "ReportFileError",
     "ReportWindow",
     "ReviewDay",
     "ReviewObjective",
     "ReviewPeriod",
     "ReviewSection",
+    "RouteSummary",
     "SliceResult",
+    "StatedDuration",
+    "TargetVersion",
     "Threshold",
     "TimeSeries",
     "TrendRow",
@@ -78,9 +93,13 @@ __all__ = [
     "WatchState",
     "WatchTick",
     "WatchTrip",
+    "check_report_dir",
     "client_line",
     "compare_reports",
     "fmt",
+    "header_secrets",
+    "headline",
+    "is_secret_header",
     "is_secret_name",
     "read_json",
     "redact_model",
@@ -89,7 +108,10 @@ __all__ = [
     "render_comparison",
     "render_json",
     "result_table",
+    "summary",
     "target",
     "url_secrets",
+    "window_note",
+    "write_atomic",
     "write_json",
 ]

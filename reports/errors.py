@@ -3,13 +3,18 @@
 Hierarchy::
 
     ValueError
-    └── ReportFileError           a file that should hold a report.json does not
-        (message: ``file: expected a report.json, got ...``; the CLI exits 3)
+    ├── ReportFileError           a file that should hold a report.json does not
+    │   (message: ``file: expected a report.json, got ...``; the CLI exits 3)
+    └── ReportDirError            a report directory that cannot be written
+        (message: ``--report-dir out: is a file, not a directory``; exit 3, before any
+        load is sent or window sampled)
 """
 
 from __future__ import annotations
 
-__all__ = ["ReportFileError"]
+from pathlib import Path
+
+__all__ = ["ReportDirError", "ReportFileError"]
 
 
 class ReportFileError(ValueError):
@@ -19,3 +24,12 @@ class ReportFileError(ValueError):
         self.file = file
         self.problem = problem
         super().__init__(f"{file}: {problem}")
+
+
+class ReportDirError(ValueError):
+    """A report directory that is a file, or cannot be created or written."""
+
+    def __init__(self, option: str, directory: Path, problem: str) -> None:
+        self.directory = directory
+        self.problem = problem
+        super().__init__(f"{option} {directory}: {problem}")

@@ -11,21 +11,21 @@ from __future__ import annotations
 from importlib import metadata as importlib_metadata
 from typing import Any, Final
 
+from reports.cells import cell, fmt_margin, margin, value_cell
 from reports.charts import chart_svg
 from reports.model import ObjectiveResult, Report, Verdict
 from reports.redact import redact_model
 from reports.review_view import review_view
+from reports.run_view import load_line, route_rows
 from reports.templating import html_environment
 from reports.text import (
     by_severity,
     counts,
     duration,
-    fmt,
-    fmt_margin,
-    margin,
     report_context,
     span,
     target,
+    target_line,
     when,
 )
 from reports.timeseries import TimeSeries
@@ -49,7 +49,8 @@ def _row(result: ObjectiveResult) -> dict[str, Any]:
         "gating": result.gating,
         "verdict": result.verdict.value,
         "reason": result.reason,
-        "value": "" if result.kind == "attestation" else fmt(result.value, result.unit),
+        "runbook": result.runbook or "",
+        "value": value_cell(result),
         "target": target(result),
         "margin": fmt_margin(result),
         "margin_class": "" if found is None else ("neg" if found < 0 else "pos"),
@@ -57,7 +58,7 @@ def _row(result: ObjectiveResult) -> dict[str, Any]:
             {
                 "verdict": s.verdict.value,
                 "title": f"{when(s.start)} → {when(s.end)}: {s.verdict.value}, "
-                f"{fmt(s.value, result.unit)} ({s.reason})",
+                f"{cell(s.value, result.unit)} ({s.reason})",
             }
             for s in result.slices
         ],
@@ -74,7 +75,7 @@ def _chart(series: TimeSeries, report: Report) -> dict[str, Any]:
             pass
         else:
             verdict = judged.verdict.value
-            value = "" if judged.value is None else f": {fmt(judged.value, judged.unit)}"
+            value = "" if judged.value is None else f": {cell(judged.value, judged.unit)}"
             subtitle.append(f"{judged.id} over the whole window{value}")
     if series.step_seconds:
         subtitle.append(f"one point per {span(round(series.step_seconds))}")
@@ -108,7 +109,7 @@ def _metadata(report: Report) -> list[tuple[str, str]]:
         ("verdict", f"{report.verdict.value} (exit code {report.exit_code})"),
         ("profile", report.profile),
         ("window", f"{when(report.window.start)} → {when(report.window.end)} ({duration(report)})"),
-        ("target", report.target or "(not recorded)"),
+        ("target", target_line(report)),
         ("source", report.source),
         ("spec", report.spec),
         ("baseline", report.baseline or "none"),
@@ -122,6 +123,8 @@ def _metadata(report: Report) -> list[tuple[str, str]]:
         ("report schema", report.schema_),
         ("rendered by", f"slo-harness {_version()}"),
     ]
+    if report.load is not None:
+        found.append(("load", load_line(report)))
     c = report.client
     if c is not None:
         found.append(
@@ -129,8 +132,8 @@ def _metadata(report: Report) -> list[tuple[str, str]]:
                 "client (Locust)",
                 f"{c.requests} requests, {c.failures} failures, "
                 f"{'' if c.timeouts is None else f'{c.timeouts} client timeouts, '}"
-                f"{'' if c.rps is None else f'{c.rps:.4g} req/s, '}"
-                f"mean {fmt(c.mean_ms, 'milliseconds')}, P95 {fmt(c.p95_ms, 'milliseconds')}",
+                f"{'' if c.rps is None else cell(c.rps, 'requests_per_second') + ', '}"
+                f"mean {cell(c.mean_ms, 'milliseconds')}, P95 {cell(c.p95_ms, 'milliseconds')}",
             )
         )
         if c.agreement:
@@ -161,6 +164,8 @@ def render_html(report: Report, *, secrets: tuple[str, ...] = ()) -> str:
                 for name, query in (r.queries or {"": r.query}).items()
             ],
             metadata=_metadata(report),
+            load=load_line(report),
+            routes=route_rows(report),
             footer=f"slo-harness {_version()} · {report.schema_}",
             review=review_view(report),
             watch=watch,

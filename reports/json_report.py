@@ -7,22 +7,25 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from reports.errors import ReportFileError
+from reports.files import write_atomic
+from reports.headline import summary
 from reports.model import Report
 
 FILENAME = "report.json"
 
 
 def render_json(report: Report) -> str:
-    """The report as indented JSON with the ``schema`` key (NaN/Inf as strings)."""
-    return report.model_dump_json(by_alias=True, indent=2) + "\n"
+    """The report as indented JSON with the ``schema`` key (NaN/Inf as strings), its
+    ``summary`` the verdict, headline and window note as every other format prints them."""
+    filled = report.model_copy(update={"summary": summary(report)})
+    return filled.model_dump_json(by_alias=True, indent=2) + "\n"
 
 
 def write_json(report: Report, directory: Path) -> Path:
-    """Write ``report.json`` into ``directory`` (created if needed); returns the path."""
+    """Write ``report.json`` into ``directory`` (created if needed), atomically; returns
+    the path."""
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / FILENAME
-    path.write_text(render_json(report), encoding="utf-8")
-    return path
+    return write_atomic(directory / FILENAME, render_json(report))
 
 
 def read_json(path: str | Path, *, role: str = "") -> Report:

@@ -24,9 +24,12 @@ import xml.etree.ElementTree as ET
 from typing import Final
 from urllib.parse import urlsplit
 
+from reports.cells import value_cell
+from reports.headline import headline, window_note
+from reports.headline import summary as one_line_summary
 from reports.model import ObjectiveResult, Report, Verdict
 from reports.redact import redact_model
-from reports.text import fmt, target
+from reports.text import target
 
 FILENAME: Final = "junit.xml"
 # Characters XML 1.0 cannot carry at all.
@@ -40,11 +43,13 @@ def _clean(text: str) -> str:
 def _details(result: ObjectiveResult) -> str:
     lines = [
         result.description,
-        f"value: {fmt(result.value, result.unit)}",
+        f"value: {value_cell(result) or 'none'}",
         f"threshold: {target(result) or 'none'}",
         f"reason: {result.reason}",
         f"query: {result.query}",
     ]
+    if result.runbook:
+        lines.append(f"what to do: {result.runbook}")
     lines += [
         f"failing slice {s.start.isoformat()} .. {s.end.isoformat()}: {s.reason}"
         for s in result.failing_slices
@@ -124,11 +129,16 @@ def render_junit(report: Report, *, secrets: tuple[str, ...] = ()) -> str:
         ("source", report.source),
         ("spec", report.spec),
         ("baseline", report.baseline or ""),
+        ("headline", headline(report)),
+        ("window_note", window_note(report) or ""),
     ):
         ET.SubElement(properties, "property", name=name, value=_clean(value))
     suite.extend(cases)
     summary = ET.SubElement(suite, "system-out")
-    summary.text = _clean(f"overall verdict: {report.verdict.value} (exit {report.exit_code})")
+    summary.text = _clean(
+        f"overall verdict: {report.verdict.value} (exit {report.exit_code})\n"
+        f"{one_line_summary(report)}"
+    )
     ET.SubElement(suite, "system-err").text = ""
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")

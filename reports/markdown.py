@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from reports.cells import cell, fmt_margin, value_cell
 from reports.model import ObjectiveResult, Report, Verdict
 from reports.redact import redact_model
 from reports.review_view import review_view
+from reports.run_view import load_line, route_rows
 from reports.templating import markdown_environment
 from reports.text import (
     SYMBOLS,
     by_severity,
-    fmt,
-    fmt_margin,
     report_context,
     target,
     when,
@@ -35,14 +35,15 @@ def _row(result: ObjectiveResult) -> dict[str, Any]:
         "id": result.id,
         "description": result.description,
         "gating": result.gating,
-        "value": "" if result.kind == "attestation" else fmt(result.value, result.unit),
+        "value": value_cell(result),
         "target": target(result),
         "margin": fmt_margin(result),
         "verdict": result.verdict.value,
         "reason": result.reason,
         "query": result.query,
+        "runbook": result.runbook or "",
         "slices": [
-            f"{when(s.start)} → {when(s.end)}: {fmt(s.value, result.unit)} ({s.reason})"
+            f"{when(s.start)} → {when(s.end)}: {cell(s.value, result.unit)} ({s.reason})"
             for s in failing[:MAX_SLICES]
         ],
         "more_slices": max(len(failing) - MAX_SLICES, 0),
@@ -57,9 +58,9 @@ def _client(report: Report) -> str:
         f"{c.requests} requests" if c.requests is not None else "",
         f"{c.failures} failures" if c.failures is not None else "",
         f"{c.timeouts} client timeouts" if c.timeouts is not None else "",
-        f"{c.rps:.4g} req/s" if c.rps is not None else "",
-        f"mean {c.mean_ms:.4g} ms" if c.mean_ms is not None else "",
-        f"P95 {c.p95_ms:.4g} ms" if c.p95_ms is not None else "",
+        cell(c.rps, "requests_per_second") if c.rps is not None else "",
+        f"mean {cell(c.mean_ms, 'milliseconds')}" if c.mean_ms is not None else "",
+        f"P95 {cell(c.p95_ms, 'milliseconds')}" if c.p95_ms is not None else "",
         c.agreement,
     ]
     return " · ".join(p for p in parts if p)
@@ -86,6 +87,8 @@ def render_markdown(report: Report, *, secrets: tuple[str, ...] = ()) -> str:
             failed=[row for row in rows if row["verdict"] == Verdict.FAIL.value],
             unsure=[row for row in rows if row["verdict"] == Verdict.INCONCLUSIVE.value],
             client=_client(report),
+            load=load_line(report),
+            routes=route_rows(report),
             footer=footer,
             review=review_view(report),
             watch=watch_view(report),

@@ -26,11 +26,15 @@ __all__ = [
     "REPORT_SCHEMA",
     "ClientSummary",
     "FigureResult",
+    "LoadSummary",
     "ObjectiveResult",
     "RawSeries",
     "Report",
     "ReportWindow",
+    "RouteSummary",
     "SliceResult",
+    "StatedDuration",
+    "TargetVersion",
     "Verdict",
 ]
 
@@ -83,6 +87,9 @@ class ObjectiveResult(_Model):
     slices: list[SliceResult] = Field(default_factory=list)
     failing_slices: list[SliceResult] = Field(default_factory=list)
     raw: dict[str, list[RawSeries]] = Field(default_factory=dict)
+    # What to do about it, from the guide's Troubleshooting (``slo.rules.runbooks``); set
+    # on a failing objective only.
+    runbook: str | None = None
 
 
 class FigureResult(_Model):
@@ -103,6 +110,17 @@ class FigureResult(_Model):
     reason: str = ""
 
 
+class RouteSummary(_Model):
+    """One route (Locust's request name) as the load generator saw it in the window."""
+
+    name: str
+    requests: int
+    failures: int
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    p99_ms: float | None = None
+
+
 class ClientSummary(_Model):
     """The load generator's view, and whether the server counted the same load."""
 
@@ -114,6 +132,35 @@ class ClientSummary(_Model):
     timeouts: int | None = None
     server_requests: float | None = None
     agreement: str = ""
+    # Per route, busiest first; empty when the producer had only the aggregate.
+    routes: list[RouteSummary] = Field(default_factory=list)
+
+
+class LoadSummary(_Model):
+    """The load a Locust run sent: its shape, peak users, and the whole run's requests and
+    duration (warm-up included; the judged window is ``Report.window``)."""
+
+    shape: str
+    description: str = ""
+    peak_users: int | None = None
+    requests: int | None = None
+    failures: int | None = None
+    duration_s: float | None = None
+
+
+class TargetVersion(_Model):
+    """The version the target reported, and where it was read (``/health``, ...)."""
+
+    version: str
+    source: str
+
+
+class StatedDuration(_Model):
+    """A duration the judged profile states, by its own words ("Monitor for 24 Hours") or
+    an objective's sustained window (48h): a shorter window cannot be the whole check."""
+
+    seconds: float
+    stated_by: str
 
 
 class GateWatchTrip(_Model):
@@ -155,6 +202,14 @@ class Report(_Model):
     # Sustained slices were the spec's durations times this (1: as written; drills and
     # tests judge "for 5 minutes" in seconds).
     time_scale: float = 1.0
+    # The durations the profile states (see StatedDuration); empty in older reports.
+    stated_durations: list[StatedDuration] = Field(default_factory=list)
+    # Only in reports of a Locust run: the load sent, and the target's version if it
+    # exposes one.
+    load: LoadSummary | None = None
+    target_version: TargetVersion | None = None
+    # The verdict and headline as every format prints them (filled when rendered).
+    summary: str = ""
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, ser_json_inf_nan="strings", populate_by_name=True

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Final, Protocol
 
+from reports.files import write_atomic
 from reports.html import render_html
 from reports.json_report import render_json
 from reports.junit import render_junit
@@ -57,7 +58,8 @@ def write_all(
     """Write each format into ``out_dir`` (created if needed); returns format -> path.
 
     Every format is rendered before any file is written, so a renderer error leaves no
-    half-written report directory behind.
+    half-written report directory behind; each file is written atomically and never
+    through a symlink planted at its name (:func:`reports.files.write_atomic`).
     """
     chosen = list(dict.fromkeys(formats))
     known = tuple(secrets)
@@ -65,7 +67,5 @@ def write_all(
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     for fmt, text in texts.items():
-        path = out_dir / RENDERERS[fmt][0]
-        path.write_text(text, encoding="utf-8")
-        written[fmt] = path
+        written[fmt] = write_atomic(out_dir / RENDERERS[fmt][0], text)
     return written

@@ -8,11 +8,12 @@ GitHub shows as the text ``<script>``); filters that build markup return ``Marku
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any, Final
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 _MARKDOWN_SPECIAL: Final = frozenset("\\`*_[]<>|#&~!")
 
@@ -35,6 +36,20 @@ def code_span(value: Any) -> Markup:
     return Markup(f"{fence}{pad}{text}{pad}{fence}")  # noqa: S704
 
 
+def markdown_code_spans(value: Any) -> Markup:
+    """``value`` escaped for Markdown, its `backticked` commands kept as code spans."""
+
+    def text(part: str) -> str:  # escaped, keeping the spaces around a code span
+        lead = " " if part[:1].isspace() else ""
+        trail = " " if part[-1:].isspace() and part.strip() else ""
+        return lead + escape_markdown(part) + trail
+
+    parts = re.split(r"(`[^`]+`)", str(value))
+    return Markup(  # noqa: S704 - each part escaped or code-spanned above
+        "".join(code_span(p[1:-1]) if i % 2 else text(p) for i, p in enumerate(parts))
+    )
+
+
 def _backtick_runs(text: str) -> list[int]:
     runs: list[int] = []
     current = 0
@@ -53,16 +68,27 @@ def _loader() -> jinja2.BaseLoader:
     return jinja2.PackageLoader("reports", "templates")
 
 
+_BACKTICKED: Final = re.compile(r"`([^`]+)`")
+
+
+def html_code_spans(value: Any) -> Markup:
+    """``value`` escaped for HTML, its `backticked` commands as ``<code>`` elements."""
+    escaped = str(escape(value))
+    return Markup(_BACKTICKED.sub(r"<code>\1</code>", escaped))  # noqa: S704 - escaped first
+
+
 @cache
 def html_environment() -> jinja2.Environment:
     """Autoescaped HTML/XML templates; a missing name is an error."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=_loader(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["code_spans"] = html_code_spans
+    return env
 
 
 @cache
@@ -78,4 +104,5 @@ def markdown_environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["code"] = code_span
+    env.filters["code_spans"] = markdown_code_spans
     return env

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Final
 
+from reports.cells import cell, judged_value
+from reports.headline import headline, window_note
 from reports.model import ObjectiveResult, Report, Verdict
 
 _UNIT_FORMATS: Final[dict[str, Callable[[float], str]]] = {
@@ -70,29 +72,6 @@ def target(result: ObjectiveResult) -> str:
     return result.comparator or ""
 
 
-def margin(result: ObjectiveResult) -> float | None:
-    """Headroom to the threshold in the objective's unit: positive passes, negative misses.
-
-    None when there is nothing to compare: a verdict other than pass, warn or fail, no
-    value, no threshold, or an ``==`` objective.
-    """
-    value, threshold = result.value, result.threshold
-    if result.verdict not in (Verdict.PASS, Verdict.WARN, Verdict.FAIL):
-        return None
-    if value is None or threshold is None or not math.isfinite(value):
-        return None
-    if result.comparator in ("<", "<="):
-        return threshold - value
-    if result.comparator in (">", ">="):
-        return value - threshold
-    return None
-
-
-def fmt_margin(result: ObjectiveResult) -> str:
-    found = margin(result)
-    return "" if found is None else fmt_delta(found, result.unit)
-
-
 def by_severity(report: Report) -> list[ObjectiveResult]:
     """Objectives worst verdict first, gating before informing; stable otherwise."""
     return sorted(report.objectives, key=lambda r: (SEVERITY[r.verdict], not r.gating))
@@ -126,28 +105,9 @@ def counts(report: Report) -> dict[Verdict, int]:
     return found
 
 
-def headline(report: Report) -> str:
-    """One sentence: the verdict and why, for the top of every report."""
-    gating = [r for r in report.objectives if r.gating]
-    failed = [r for r in gating if r.verdict == Verdict.FAIL]
-    trip = report.watch_trip
-    if trip is not None:
-        return (
-            f"the {trip.profile} watch called ROLLBACK ({trip.objective}: {trip.reason}) and "
-            f"stopped the run early; {len(failed)} of {len(gating)} gating objectives failed "
-            "in the judged window"
-        )
-    unsure = [r for r in gating if r.verdict == Verdict.INCONCLUSIVE]
-    if report.verdict == Verdict.FAIL:
-        return f"{len(failed)} of {len(gating)} gating objectives failed"
-    if report.verdict == Verdict.INCONCLUSIVE:
-        return f"no gating objective failed, but {len(unsure)} of {len(gating)} could not be judged"
-    return f"all {len(gating)} gating objectives met"
-
-
 def result_table(report: Report) -> str:
     """The terminal table: the window, one line per objective (verdict, id, value, target,
-    reason), then the overall verdict and exit code."""
+    reason), the headline (and the window note), then the overall verdict and exit code."""
     window = f"{report.window.start.isoformat()} .. {report.window.end.isoformat()}"
     lines = [f"profile {report.profile}  window {window}  source {report.source}"]
     for r in report.objectives:
@@ -156,9 +116,13 @@ def result_table(report: Report) -> str:
             goal = r.comparator
         gate = "" if r.gating else " (informs)"
         lines.append(
-            f"  {r.verdict.value.upper():<12} {r.id:<26} {fmt(r.value, r.unit):>12}  "
+            f"  {r.verdict.value.upper():<12} {r.id:<26} {cell(judged_value(r), r.unit):>12}  "
             f"{goal:<14} {r.reason}{gate}"
         )
+    lines.append(headline(report))
+    note = window_note(report)
+    if note is not None:
+        lines.append(note)
     lines.append(f"verdict: {report.verdict.value.upper()} (exit {report.exit_code})")
     return "\n".join(lines)
 
@@ -174,13 +138,21 @@ def client_line(report: Report) -> str | None:
     )
 
 
-def report_context(report: Report) -> dict[str, str]:
+def report_context(report: Report) -> dict[str, str | None]:
     """What every report template shows about the run, whatever the format."""
     return {
         "verdict_word": report.verdict.value.upper(),
         "headline": headline(report),
+        "window_note": window_note(report),
         "window_start": when(report.window.start),
         "window_end": when(report.window.end),
         "duration": duration(report),
-        "target": report.target or "(not recorded)",
+        "target": target_line(report),
     }
+
+
+def target_line(report: Report) -> str:
+    """The target, and its version when it exposes one (``… · version 1.0.0 (/health)``)."""
+    shown = report.target or "(not recorded)"
+    found = report.target_version
+    return shown if found is None else f"{shown} · version {found.version} (from {found.source})"

@@ -5,39 +5,59 @@ Register it from the locustfile (never as an import side effect)::
     gate = SloGate()
     gate.register(events)
 
-On the master, or the local runner: loads the spec and runs the preflight at
-start-up (a failure means no load and exit 3 or 4); samples the target's
-`/metrics` during the run when no Prometheus is given; when the run ends,
-judges the shape's steady-state window, writes the reports, prints the verdict
-table and sets Locust's exit code to the gate's. With `--watch-profile`, a
-greenlet judges that profile over a rolling window during the run and stops
-the run at the first trip (`scenarios/watch.py`; exit 1). On workers: records
-each request by second and sends it to the master with the stats reports.
+On the master, or the local runner: checks its options, spec and report directory
+and runs the preflight at start-up (a failure means no load and exit 3 or 4), asks
+the target its version; samples the target's `/metrics` during the run when no
+Prometheus is given; logs the end of the warm-up and the start and end of the
+judged window; when the run ends, judges that window, prints the verdict, writes the
+reports and sets Locust's exit code to the gate's (`gate_verdict.py`; 5 for an
+internal error). With `--watch-profile`, a greenlet judges that profile over a
+rolling window during the run and stops it at the first trip (`watch.py`; exit 1).
+On the master of a distributed run, a worker lost during the run (no heartbeat, or
+gone) makes the run at best inconclusive, with the reason (`scenarios/workers.py`).
+On workers: records each request by second and sends it to the master with the
+stats reports.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import time
 from pathlib import Path
 from typing import Any
 
 import gevent
 
-from reports import GateWatchTrip, Report, ReportWindow, client_line, result_table
+from reports import TargetVersion
 from scenarios.gate_config import GateConfig, ServerSource, load_gate_config
-from scenarios.judging import RunTimes, client_stats, judge_run, judged_window
+from scenarios.gate_verdict import (
+    conclude,
+    gate_watch_trip,
+    load_summary,
+    print_trip,
+    print_verdict,
+)
+from scenarios.judging import (
+    RunFacts,
+    RunTimes,
+    edged_client_stats,
+    judged_window,
+    p95_ms,
+    route_summaries,
+)
 from scenarios.load_shape import CatalogShape, plan_from_options
-from scenarios.options import add_options
+from scenarios.options import add_options, check_values
+from scenarios.plans import ShapePlan
+from scenarios.progress import milestones, stopped_early
 from scenarios.recorder import ClientRecorder, ClientTimeoutError
+from scenarios.target_version import probe_version
 from scenarios.watch import TRIP_FILE, Trip, WatchConfig, Watcher
+from scenarios.workers import LOST_FILE, WorkerRoll, write_lost
 from slo.errors import SloError
 from slo.evaluate import Window
+from slo.exitcodes import ExitCode
 from slo.preflight import run_preflight
-from slo.slis import ClientStats
-from slo.timeseries import ChartOptions
-from slo.timeutil import iso, to_datetime
+from slo.timeutil import iso
 
 __all__ = ["SloGate"]
 
@@ -62,7 +82,10 @@ class SloGate:
         self.exit_code: int | None = None
         self.trip: Trip | None = None
         self.trip_path: Path | None = None
+        self.target_version: TargetVersion | None = None
+        self.workers = WorkerRoll()  # a distributed run's workers (scenarios/workers.py)
         self._watch: gevent.Greenlet | None = None
+        self._progress: gevent.Greenlet | None = None
 
     def register(self, events: Any) -> None:
         events.init_command_line_parser.add_listener(add_options)
@@ -73,6 +96,7 @@ class SloGate:
         events.test_start.add_listener(self._on_test_start)
         events.test_stop.add_listener(self._on_test_stop)
         events.quitting.add_listener(self._on_quitting)
+        self.workers.register(events)
 
     # -- start-up -----------------------------------------------------------------
 
@@ -84,9 +108,16 @@ class SloGate:
         self.recorder.forward = _is_worker(runner)
         if _is_worker(runner) or options is None:
             return
+        try:
+            check_values(options)
+        except SloError as exc:
+            self._abort(exc.exit_code, f"SLO gate: {exc}")
+            return
         if options.no_slo_gate:
             if options.watch_profile:
-                self._abort(3, "SLO gate: --watch-profile needs the gate: drop --no-slo-gate")
+                self._abort(
+                    ExitCode.USAGE, "SLO gate: --watch-profile needs the gate: drop --no-slo-gate"
+                )
             return
         try:
             plan_from_options(options)
@@ -94,17 +125,23 @@ class SloGate:
         except SloError as exc:
             self._abort(exc.exit_code, f"SLO gate: {exc}")
             return
-        except ValueError as exc:
-            self._abort(3, f"SLO gate: {exc}")
+        except ValueError as exc:  # a bad shape parameter, an unwritable --report-dir
+            self._abort(ExitCode.USAGE, f"SLO gate: {exc}")
             return
-        if options.skip_preflight:
-            return
-        result = run_preflight(self.config.target, required_metrics=self.config.required_metrics)
-        for check in result.checks:
-            log.info("preflight %-8s %-6s %s", check.name, check.status, check.detail)
-        if not result.ok:
-            failed = "; ".join(f"{c.name}: {c.detail}" for c in result.failed)
-            self._abort(4, f"preflight failed, no load sent ({failed})")
+        if not options.skip_preflight:
+            result = run_preflight(
+                self.config.target, required_metrics=self.config.required_metrics
+            )
+            for check in result.checks:
+                log.info("preflight %-8s %-6s %s", check.name, check.status, check.detail)
+            if not result.ok:
+                failed = "; ".join(f"{c.name}: {c.detail}" for c in result.failed)
+                self._abort(ExitCode.SOURCE, f"preflight failed, no load sent ({failed})")
+                return
+        self.target_version = probe_version(self.config.target)
+        if self.target_version is not None:
+            found = self.target_version
+            log.info("SLO gate: target version %s (from %s)", found.version, found.source)
 
     def _abort(self, code: int, message: str) -> None:
         log.error(message)
@@ -136,21 +173,33 @@ class SloGate:
         self.server = self.config.server_source()
         self.server.start()
         self.trip = self.trip_path = None
-        # A trip file left by an earlier run must not sit next to this run's report.
-        try:
-            (self.config.report_dir / TRIP_FILE).unlink(missing_ok=True)
-        except OSError as exc:
-            log.warning("SLO gate: cannot remove an earlier %s: %s", TRIP_FILE, exc)
+        # Records left by an earlier run must not sit next to this run's report.
+        for name in (TRIP_FILE, LOST_FILE):
+            try:
+                (self.config.report_dir / name).unlink(missing_ok=True)
+            except OSError as exc:
+                log.warning("SLO gate: cannot remove an earlier %s: %s", name, exc)
         if self.config.watch is not None:
             self._start_watch(environment.runner, self.config, self.config.watch, self.server)
+        if self._progress is not None:
+            self._progress.kill(block=False)
+        plan = plan_from_options(environment.parsed_options)
+        self._progress = gevent.spawn(self._log_progress, plan, self.started_at)
+
+    def _log_progress(self, plan: ShapePlan, started: float) -> None:
+        """Log the end of the warm-up and the start and end of the judged window."""
+        assert self.config is not None
+        for milestone in milestones(plan, warmup=self.config.warmup):
+            gevent.sleep(max(0.0, started + milestone.at - time.time()))
+            log.info("SLO gate: %s", milestone.message)
 
     def _on_test_stop(self, environment: Any, **_: Any) -> None:
         if self.stopped_at is None and self.started_at is not None:
             self.stopped_at = time.time()
-        watch = self._watch
-        if watch is not None and watch is not gevent.getcurrent():
-            watch.kill(block=False)  # the run is over: nothing left to watch
-            self._watch = None
+        for greenlet in (self._watch, self._progress):
+            if greenlet is not None and greenlet is not gevent.getcurrent():
+                greenlet.kill(block=False)  # the run is over: nothing left to watch or say
+        self._watch = self._progress = None
 
     # -- the watch (--watch-profile) ------------------------------------------------
 
@@ -192,7 +241,7 @@ class SloGate:
             return
         self.exit_code = self._judge(environment, self.config)
         if self.trip is not None:
-            _print_trip(self.trip, self.trip_path, self.config.watch, self.started_at)
+            print_trip(self.trip, self.trip_path, self.config.watch, self.started_at)
             self.exit_code = 1
         environment.process_exit_code = self.exit_code
 
@@ -207,77 +256,45 @@ class SloGate:
             )
         except ValueError as exc:
             log.error("SLO gate: nothing to judge: %s", exc)
-            return 2
+            return ExitCode.INCONCLUSIVE
+        early = stopped_early(plan, ran=stopped - (started or stopped))
+        if early is not None:
+            log.warning("SLO gate: %s", early)
+        log.info("SLO gate: judging %s .. %s", iso(window.start), iso(window.end))
         # Let the last scrape of the window land before asking for it.
         gevent.sleep(max(0.0, window.end + config.scrape_lag - time.time()))
         server = self.server
-        try:
-            run = config.run_config(
+        outcome = conclude(
+            lambda: config.run_config(
                 window=window,
                 source=server.finish() if server is not None else None,
-                client=self._client(window, config.scrape_interval),
-            )
-            report, path = judge_run(
-                run,
-                report_dir=config.report_dir,
-                # increase() over one chart step needs a few scrapes in it.
-                chart_options=ChartOptions(min_step=max(5.0, 4 * config.scrape_interval)),
-                client_p95=self._client_p95,
-                watch_trip=self._watch_trip(),
-            )
-        except SloError as exc:
-            log.error("SLO gate: %s", exc)
-            return exc.exit_code
-        except Exception as exc:  # never a traceback instead of a verdict
-            log.error("SLO gate: internal error: %s: %s", type(exc).__name__, exc)
-            return 3
-        _print_verdict(report, path)
-        return report.exit_code
-
-    def _watch_trip(self) -> GateWatchTrip | None:
-        """The watch's trip as the report records it (None: the watch did not trip)."""
-        trip, watch = self.trip, self.config.watch if self.config is not None else None
-        if trip is None or watch is None:
-            return None
-        return GateWatchTrip(
-            profile=watch.profile,
-            objective=trip.objective,
-            reason=trip.reason,
-            at=to_datetime(trip.at),
-            window=ReportWindow(
-                start=to_datetime(trip.window.start), end=to_datetime(trip.window.end)
+                client=edged_client_stats(self.recorder, window, config.scrape_interval),
             ),
-            time_scale=watch.time_scale,
+            lambda: self._facts(environment, plan, window, stopped),
+            report_dir=config.report_dir,
+            scrape_interval=config.scrape_interval,
+            client_p95=lambda start, end: p95_ms(self.recorder, start, end),
         )
+        if outcome.report is None or outcome.path is None:
+            return outcome.code
+        if self.workers.lost:
+            write_lost(config.report_dir, self.workers.lost, started_with=self.workers.started_with)
+        print_verdict(outcome.report, outcome.path)
+        return outcome.code
 
-    def _client(self, window: Window, edge: float) -> ClientStats:
-        """Locust's view of the window, with the count range the scrape edges allow."""
-        inner = self.recorder.window(window.start + edge, window.end - edge).requests
-        outer = self.recorder.window(window.start - edge, window.end + edge).requests
-        stats = self.recorder.window(window.start, window.end)
-        return client_stats(stats, requests_range=(min(inner, stats.requests), outer))
-
-    def _client_p95(self, start: float, end: float) -> float | None:
-        """Locust's P95 in milliseconds over one chart step (None: no request then)."""
-        p95 = self.recorder.window(start, end).p95_ms
-        return None if math.isnan(p95) else p95
-
-
-def _print_verdict(report: Report, path: Path) -> None:
-    print(result_table(report))
-    client = client_line(report)
-    if client is not None:
-        print(client)
-    print(f"report: {path}")
-
-
-def _print_trip(
-    trip: Trip, path: Path | None, watch: WatchConfig | None, started: float | None
-) -> None:
-    """The watch's trip after the steady-state verdict: it decides the exit code."""
-    print(f"watch: {trip.line()}")
-    settings = f" ({watch.describe()})" if watch is not None else ""
-    after = f", {trip.at - started:.1f} s into the run" if started is not None else ""
-    print(f"watch: tripped at {iso(trip.at)}{after}{settings}: run stopped early, exit 1")
-    if path is not None:
-        print(f"watch trip: {path}")
+    def _facts(self, environment: Any, plan: ShapePlan, window: Window, stopped: float) -> RunFacts:
+        """The load sent, the target's version and Locust's view per route, for the header."""
+        runner = environment.runner
+        return RunFacts(
+            load=load_summary(
+                plan,
+                runner.stats.total if runner is not None else None,
+                started=self.started_at or stopped,
+                stopped=stopped,
+            ),
+            target_version=self.target_version,
+            routes=tuple(route_summaries(self.recorder.window(window.start, window.end))),
+            watch_trip=gate_watch_trip(self.trip, self.config.watch if self.config else None),
+            lost_workers=self.workers.lost,
+            workers_started=self.workers.started_with,
+        )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from reports import Report, read_json, redact_url
+from reports import Report, check_report_dir, read_json, redact_url
 from scenarios.watch import Judge, WatchConfig, load_watch_config
 from slo.errors import SourceError, UsageError
 from slo.evaluate import RunConfig, SpecConfig, Window, evaluate
@@ -34,6 +34,11 @@ from slo.spec import Resolver, Spec
 __all__ = ["GateConfig", "ServerSource", "load_gate_config", "required_metrics"]
 
 SCRAPE_INTERVAL = 1.0
+# The gate has no --attest: an unattested objective's reason names what records one.
+ATTEST_HINT = (
+    "the Locust gate records no attestations; judge them with "
+    "`slo check --attest {id}=pass|fail` or `slo review --attestations FILE`"
+)
 PROMETHEUS_TIMEOUT = 10.0
 
 
@@ -129,6 +134,7 @@ class GateConfig:
             baseline_label=self.baseline_label,
             target=self.target,
             secrets=self.secrets,
+            attest_hint=ATTEST_HINT,
         )
 
     def watch_judge(self, watch: WatchConfig, server: ServerSource) -> Judge:
@@ -169,18 +175,23 @@ def _prometheus(options: Any) -> PrometheusConfig | None:
 
 
 def load_gate_config(options: Any, *, host: str | None) -> GateConfig:
-    """Validate the gate's options; SloError (exit 3 or 4) or ValueError when wrong."""
+    """Validate the gate's options; SloError (exit 3 or 4) or ValueError when wrong.
+
+    Everything that needs no network comes first (the spec, the watch, the baseline, the
+    report directory: writable, not a file), so a usage error costs no Prometheus query.
+    """
     if not host:
         raise UsageError("no target: give --host URL (the catalog API under test)")
     chosen = SpecConfig.load(
         spec=options.slo_spec, mapping=options.slo_mapping, profile=options.slo_profile
     )
-    watch = load_watch_config(options, chosen)  # a bad option costs no Prometheus query
+    watch = load_watch_config(options, chosen)
     baseline = read_json(options.baseline) if options.baseline else None
+    report_dir = check_report_dir(Path(options.report_dir))
     return GateConfig(
         spec_config=chosen,
         target=host.rstrip("/"),
-        report_dir=Path(options.report_dir),
+        report_dir=report_dir,
         warmup=options.warmup,
         scrape_lag=options.scrape_lag,
         scrape_interval=options.scrape_interval,

@@ -10,15 +10,26 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from reports import GateWatchTrip, Report, Verdict
+from reports import GateWatchTrip, LoadSummary, Report, RouteSummary, TargetVersion, Verdict
 from scenarios.plans import ShapePlan
-from scenarios.recorder import ClientWindowStats, RouteStats
+from scenarios.recorder import ClientRecorder, ClientWindowStats, RouteStats
+from scenarios.workers import LostWorker, with_lost_workers
 from slo.evaluate import RunConfig, Window, evaluate
 from slo.publish import publish_run
 from slo.slis import AGGREGATED, ClientStats, EndpointStats
 from slo.timeseries import ChartOptions, ClientLatency
 
-__all__ = ["RunTimes", "client_stats", "judge_run", "judged_window"]
+__all__ = [
+    "RunFacts",
+    "RunTimes",
+    "client_stats",
+    "edged_client_stats",
+    "judge",
+    "judged_window",
+    "p95_ms",
+    "publish_judged",
+    "route_summaries",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,21 +90,79 @@ def client_stats(
     return ClientStats(start=stats.start, end=stats.end, rows=rows, requests_range=requests_range)
 
 
-def judge_run(
+def edged_client_stats(recorder: ClientRecorder, window: Window, edge: float) -> ClientStats:
+    """Locust's view of the window, with the count range the scrape edges allow (the
+    server's count may cover up to `edge` seconds more or less at each end)."""
+    inner = recorder.window(window.start + edge, window.end - edge).requests
+    outer = recorder.window(window.start - edge, window.end + edge).requests
+    stats = recorder.window(window.start, window.end)
+    return client_stats(stats, requests_range=(min(inner, stats.requests), outer))
+
+
+def p95_ms(recorder: ClientRecorder, start: float, end: float) -> float | None:
+    """Locust's P95 in milliseconds over one chart step (None: no request then)."""
+    p95 = recorder.window(start, end).p95_ms
+    return None if math.isnan(p95) else p95
+
+
+def route_summaries(stats: ClientWindowStats) -> list[RouteSummary]:
+    """Locust's view of the window per route, busiest first (percentiles None: no request)."""
+
+    def ms(value: float) -> float | None:
+        return None if math.isnan(value) else value
+
+    rows = [
+        RouteSummary(
+            name=name,
+            requests=r.requests,
+            failures=r.failures,
+            p50_ms=ms(r.p50_ms),
+            p95_ms=ms(r.p95_ms),
+            p99_ms=ms(r.p99_ms),
+        )
+        for name, r in stats.routes.items()
+    ]
+    return sorted(rows, key=lambda r: (-r.requests, r.name))
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunFacts:
+    """What the report header shows about the run besides the verdict: the load sent, the
+    target's version, Locust's view per route, and the watch's trip if it stopped the run."""
+
+    load: LoadSummary | None = None
+    target_version: TargetVersion | None = None
+    routes: tuple[RouteSummary, ...] = ()
+    watch_trip: GateWatchTrip | None = None
+    #: Workers a distributed run lost, and how many it started with (`scenarios.workers`).
+    lost_workers: tuple[LostWorker, ...] = ()
+    workers_started: int | None = None
+
+
+def judge(config: RunConfig, facts: RunFacts = RunFacts()) -> Report:
+    """Evaluate the run, with what the header shows about it; a run that lost a worker is
+    at best inconclusive."""
+    report = with_lost_workers(
+        evaluate(config), facts.lost_workers, started_with=facts.workers_started
+    )
+    update: dict[str, object] = {"load": facts.load, "target_version": facts.target_version}
+    if report.client is not None and facts.routes:
+        update["client"] = report.client.model_copy(update={"routes": list(facts.routes)})
+    if facts.watch_trip is not None:  # the watch stopped the run: whatever the window says
+        update.update(watch_trip=facts.watch_trip, verdict=Verdict.FAIL, exit_code=1)
+    return report.model_copy(update=update)
+
+
+def publish_judged(
+    report: Report,
     config: RunConfig,
     *,
     report_dir: Path,
     chart_options: ChartOptions | None = None,
     client_p95: ClientLatency | None = None,
-    watch_trip: GateWatchTrip | None = None,
 ) -> tuple[Report, Path]:
-    """Evaluate the run and write its reports and the client's statistics of the window
-    (re-judgeable with `slo check --locust-stats`); the report and the path of its JSON."""
-    report = evaluate(config)
-    if watch_trip is not None:  # the watch stopped the run: whatever the window says, exit 1
-        report = report.model_copy(
-            update={"watch_trip": watch_trip, "verdict": Verdict.FAIL, "exit_code": 1}
-        )
+    """Write the run's reports and the client's statistics of the window (re-judgeable with
+    `slo check --locust-stats`); the report with its charts and the path of its JSON."""
     report, paths = publish_run(
         report,
         config,

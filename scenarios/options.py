@@ -2,30 +2,119 @@
 
 Each option can also be set from the environment (`LOCUST_SLO_PROFILE=...`)
 or a Locust config file, like Locust's own options.
+
+Locust prints `--help` before it imports the locustfile (upstream issue #2917), so its
+help cannot list these; `--slo-help` prints them and exits 0. A bad value of one of them
+exits 3 (bad usage), never argparse's 2, which is the gate's "inconclusive".
 """
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
+import math
+import sys
+from collections.abc import Sequence
+from typing import Any, Final, NoReturn
 
 from scenarios.plans import SHAPES
 from scenarios.users import DEFAULT_CLIENT_TIMEOUT
 from scenarios.watch import DEFAULT_EVERY, DEFAULT_WINDOW
+from slo.errors import UsageError
 
-__all__ = ["add_options"]
+__all__ = ["GROUP_TITLE", "add_options", "check_values", "group_help"]
 
+GROUP_TITLE: Final = "SLO gate"
 DEFAULT_PROFILE = "staging"
 DEFAULT_REPORT_DIR = "reports-out"
 DEFAULT_SCRAPE_LAG = 3.0
+USAGE_EXIT: Final = 3  # DESIGN: bad usage, found before any network call
+
+# option -> (attribute, smallest allowed value, whether the bound itself is allowed)
+_BOUNDS: Final[dict[str, tuple[str, float, bool]]] = {
+    "--peak-users": ("peak_users", 1, True),
+    "--hold": ("hold", 0, False),
+    "--requests": ("requests", 1, True),
+    "--time-scale": ("time_scale", 0, False),
+    "--warmup": ("warmup", 0, True),
+    "--scrape-lag": ("scrape_lag", 0, True),
+    "--scrape-interval": ("scrape_interval", 0, False),
+    "--client-timeout": ("client_timeout", 0, False),
+}
+
+
+def check_values(options: Any) -> None:
+    """`UsageError` (exit 3) for a gate option whose number is out of range, NaN or
+    infinite: found at start-up, before any load or network call."""
+    for option, (name, low, inclusive) in _BOUNDS.items():
+        value = getattr(options, name, None)
+        if value is None:
+            continue
+        ok = math.isfinite(value) and (value >= low if inclusive else value > low)
+        if not ok:
+            wanted = f"at least {low:g}" if inclusive else f"more than {low:g}"
+            raise UsageError(f"{option}: expected a number {wanted}, got {value!r}")
+
+
+def group_help(parser: Any) -> str:
+    """The gate's option group as Locust's `--help` would print it, had it imported the
+    locustfile first."""
+    group = next(g for g in parser._action_groups if g.title == GROUP_TITLE)
+    formatter = parser._get_formatter()
+    formatter.add_usage("locust -f locustfile.py [Locust's options] [SLO gate options]", None, None)
+    formatter.start_section(group.title)
+    formatter.add_text(group.description)
+    formatter.add_arguments(group._group_actions)
+    formatter.end_section()
+    formatter.add_text(
+        "Locust's own options: locust --help (it prints its help before it imports the "
+        "locustfile, so it cannot list these)."
+    )
+    return str(formatter.format_help())
+
+
+class _SloHelp(argparse.Action):
+    """`--slo-help`: print the gate's option group and exit 0."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.pop("nargs", None)
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser: Any, *_: Any, **__: Any) -> None:
+        sys.stdout.write(group_help(parser))
+        parser.exit(0)
+
+
+def _bad_values_exit_3(parser: Any, group: Any) -> None:
+    """Errors about the gate's own options (`--shape foo`, `--hold abc`, `--shape` with no
+    value) exit 3, bad usage; Locust's parser exits 2, the gate's code for inconclusive.
+    Other errors keep Locust's handling."""
+    ours = {option for action in group._group_actions for option in action.option_strings}
+    locust_error = parser.error
+
+    def error(message: str) -> NoReturn:
+        named = message.removeprefix("argument ").split(":", 1)[0].split("/")
+        if message.startswith("argument ") and ours.intersection(named):
+            hint = "locust -f locustfile.py --slo-help lists the gate's options"
+            parser.exit(USAGE_EXIT, f"{parser.prog}: error: {message} ({hint})\n")
+        locust_error(message)
+        raise AssertionError("unreachable: the parser's error() exits")
+
+    parser.error = error
 
 
 def add_options(parser: Any) -> None:
     """Register the gate's options on Locust's argument parser."""
     group = parser.add_argument_group(
-        "SLO gate",
+        GROUP_TITLE,
         "Judge the run's steady-state window against the guide's criteria; the exit code is "
-        "the verdict's: 0 pass, 1 fail, 2 inconclusive, 3 bad usage or spec, 4 source "
-        "unreachable or preflight failed.",
+        "the verdict's: 0 pass, 1 fail, 2 inconclusive, 3 bad usage or spec (a bad option "
+        "value included), 4 source unreachable or preflight failed, 5 internal error (one "
+        "line and the path of a log holding the traceback).",
+    )
+    group.add_argument(
+        "--slo-help",
+        action=_SloHelp,
+        help="print these options (the SLO gate's) and exit 0",
     )
     group.add_argument(
         "--shape",
@@ -193,3 +282,4 @@ def add_options(parser: Any) -> None:
         env_var="LOCUST_NO_SLO_GATE",
         help="run the load only; no judging, Locust's own exit code",
     )
+    _bad_values_exit_3(parser, group)

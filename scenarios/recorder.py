@@ -77,6 +77,8 @@ class RouteStats:
     timeouts: int
     mean_ms: float
     p95_ms: float
+    p50_ms: float = math.nan
+    p99_ms: float = math.nan
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -187,6 +189,8 @@ class ClientRecorder:
                     timeouts=b.timeouts,
                     mean_ms=b.total_ms / b.requests if b.requests else math.nan,
                     p95_ms=_percentile(b.times, b.requests, 0.95),
+                    p50_ms=_percentile(b.times, b.requests, 0.50),
+                    p99_ms=_percentile(b.times, b.requests, 0.99),
                 )
                 for route, b in sorted(routes.items())
             },

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final, Protocol
 
-from reports import Report, Verdict, redact_model, redact_text
+from reports import Report, Verdict, redact_model, redact_text, write_atomic
 from slo.errors import UsageError
 from slo.evaluate import SpecConfig, Window
 from slo.timeutil import format_duration, iso, parse_duration
@@ -172,10 +172,8 @@ class Trip:
 
     def write(self, directory: Path, config: WatchConfig, *, secrets: Iterable[str] = ()) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
-        path = directory / TRIP_FILE
         text = json.dumps(self.record(config, secrets=secrets), indent=2) + "\n"
-        path.write_text(text, encoding="utf-8")
-        return path
+        return write_atomic(directory / TRIP_FILE, text)
 
 
 def trip_of(report: Report, window: Window) -> Trip | None:

@@ -12,6 +12,14 @@ Hierarchy::
 
 from __future__ import annotations
 
+__all__ = ["SloError", "SourceError", "SpecError", "UsageError", "quoted"]
+
+
+def quoted(value: object, limit: int = 60) -> str:
+    """``value`` as a message shows what was found: ``repr``, cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 4]}...{text[-1]}"
+
 
 class SloError(Exception):
     """Base of every error the engine raises on purpose."""

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from reports import Report
+from reports import Report, write_atomic
 from reports.render import write_all
 from slo.evaluate import RunConfig, Window
 from slo.slis import ClientStats
@@ -69,7 +69,7 @@ def publish(
         paths = write_all(report, out_dir, formats=("json",), secrets=known)
     if client_stats is not None:
         text = json.dumps(stats_to_dict(client_stats), indent=2) + "\n"
-        (out_dir / STATS_FILE).write_text(text, encoding="utf-8")
+        write_atomic(out_dir / STATS_FILE, text)
     return report, paths
 
 

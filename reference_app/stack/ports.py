@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .errors import PortInUseError, StackError
+from .files import open_lock, write_atomic
 from .model import LOOPBACK
 
 # One file per user: a file another user created may not be writable by us.
@@ -87,7 +88,7 @@ class _locked:
         self.lock = file.with_suffix(".lock")
 
     def __enter__(self) -> dict[int, float]:
-        self.fd = open(self.lock, "a")  # held until __exit__
+        self.fd = open_lock(self.lock)  # held until __exit__
         fcntl.flock(self.fd, fcntl.LOCK_EX)
         try:
             raw: dict[str, float] = json.loads(self.file.read_text())
@@ -100,9 +101,7 @@ class _locked:
     def __exit__(self, *exc: object) -> None:
         try:
             data = {str(p): t for p, t in self.held.items()}
-            tmp = self.file.with_suffix(".tmp")
-            tmp.write_text(json.dumps(data))
-            tmp.replace(self.file)
+            write_atomic(self.file, json.dumps(data))
         finally:
             fcntl.flock(self.fd, fcntl.LOCK_UN)
             self.fd.close()

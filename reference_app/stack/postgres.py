@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .binaries import Binaries
 from .errors import PartFailedError, StackError
+from .files import write_atomic
 from .model import CATALOG_DB, CATALOG_ROLE, LOOPBACK, PRIMARY, REPLICATION_ROLE, SUPERUSER
 from .processes import run, spawn
 from .state import StackState
@@ -80,8 +81,7 @@ def init_primary(bins: Binaries, state: StackState, user: str | None) -> None:
     data = state.data_dir(PRIMARY)
     make_data_dir(data, user, PRIMARY)
     pwfile = data.parent / ".primary-password"
-    pwfile.write_text(state.passwords[SUPERUSER] + "\n")
-    pwfile.chmod(0o600)
+    write_atomic(pwfile, state.passwords[SUPERUSER] + "\n")  # 0600 from the start
     if user is not None:
         entry = pwd.getpwnam(user)
         os.chown(pwfile, entry.pw_uid, entry.pw_gid)

@@ -7,12 +7,12 @@ part starts, so even a launcher killed midway leaves a record `down` can clean u
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import StackStateError
+from .files import write_atomic
 from .model import (
     CATALOG_DB,
     CATALOG_ROLE,
@@ -114,11 +114,7 @@ class StackState:
             "urls": {part: info.url(part) for part in self.options.parts()},
             "data_dirs": {part: str(path) for part, path in info.data_dirs.items()},
         }
-        tmp = self.file.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as out:
-            json.dump(document, out, indent=2)
-        tmp.replace(self.file)
+        write_atomic(self.file, json.dumps(document, indent=2))
 
 
 def load_state(stack_dir: Path) -> StackState:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
-from slo.errors import SpecError, UsageError
+from reports import redact_url
+from slo.cli.progress import Progress
+from slo.errors import SpecError, UsageError, quoted
 from slo.evaluate import SpecConfig, Window
 from slo.timeutil import parse_duration, parse_instant
 
@@ -20,6 +25,40 @@ def load(args: argparse.Namespace) -> SpecConfig:
     return SpecConfig.load(
         spec=args.spec, mapping=getattr(args, "mapping", None), profile=args.profile
     )
+
+
+def http_url(option: str, text: str) -> str:
+    """``text`` if it is an http(s) URL with a host; else a ``UsageError`` naming ``option``
+    (found before any request, instead of a "source unreachable")."""
+    stripped = text.strip()
+    if not stripped:
+        raise UsageError(f"{option}: expected a URL such as http://127.0.0.1:9090, got ''")
+    try:
+        parts = urlsplit(stripped)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 (a port that is not a number raises ValueError here)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise UsageError(
+            f"{option}: expected an http:// or https:// URL with a host, such as "
+            f"http://127.0.0.1:9090, got {quoted(redact_url(stripped))}"
+        )
+    return stripped
+
+
+def report_dir(option: str, path: Path) -> Path:
+    """``path`` as a writable directory (made if missing), checked before any window is
+    sampled or any source asked; a ``UsageError`` naming ``option`` if it cannot be."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{option}: {path} exists and is not a directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise UsageError(f"{option}: cannot write to {path} ({exc.strerror or exc})") from None
+    return path
 
 
 def _instant(option: str, text: str) -> float:
@@ -80,7 +119,7 @@ def prometheus_config(args: argparse.Namespace) -> PrometheusConfig:
         basic = (user, password)
     token = _read_secret(args.bearer_token_file, "token") if args.bearer_token_file else None
     return PrometheusConfig(
-        url=args.prometheus_url,
+        url=http_url("--prometheus-url", args.prometheus_url),
         timeout=args.timeout,
         headers=headers,
         basic_auth=basic,
@@ -97,20 +136,24 @@ def metrics_url(target: str) -> str:
 
 def sample_target(args: argparse.Namespace, duration: float) -> tuple[EmbeddedSource, Window]:
     """Scrape ``--target`` from now for ``duration`` seconds into a fresh store."""
-    from reports import redact_url
     from slo.errors import SourceError
     from slo.sources import EmbeddedScraper, EmbeddedSource, SampleStore
+    from slo.sources.unreachable import unreachable_reason
 
     store = SampleStore()
-    url = metrics_url(args.target)
+    url = metrics_url(http_url("--target", args.target))
     scraper = EmbeddedScraper(url, store, interval=args.scrape_interval, timeout=args.timeout)
     scraper.scrape_once()
     if scraper.scrapes == 0:
-        raise SourceError(f"target {redact_url(url)} is unreachable: {scraper.errors[-1]}")
+        failure = scraper.last_failure
+        reason = failure and unreachable_reason(failure, timeout=args.timeout)
+        if reason:
+            raise SourceError(f"target {redact_url(url)} is unreachable: {reason}")
+        raise SourceError(f"target {redact_url(url)} failed: {scraper.errors[-1]}")
     start = time.time()
     scraper.start()
     try:
-        time.sleep(duration)
+        Progress(sys.stderr, what=f"sampling {redact_url(url)}").run(duration)
     finally:
         scraper.stop()
     scraper.scrape_once()

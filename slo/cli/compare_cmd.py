@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reports import Verdict, read_json
+from reports import Verdict, read_json, write_atomic
 from reports.compare import compare_reports, render_comparison, same_run_line
 from slo.errors import UsageError
+from slo.exitcodes import ExitCode
 
-__all__ = ["DESCRIPTION", "EPILOG", "HELP", "add_arguments", "run"]
+__all__ = ["DESCRIPTION", "HELP", "add_arguments", "run"]
 
 HELP = "before/after impact table from two report.json files; fails unless every promise is kept"
 DESCRIPTION = """\
@@ -30,17 +31,14 @@ promise was kept:
 The table is printed (and written to --output). Comparing a run with itself (the same
 target and window: one report twice, or a report and its `slo rejudge`) is bad usage."""
 
-EPILOG = """exit codes:
-  0 every promise kept (or --report-only)
-  1 a promise not kept or not demonstrated
-  2 no promise broken, but a figure is missing (n/a)
-  3 bad usage: an unreadable report, or before and after are the same run"""
-
-_EXIT_CODES = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.INCONCLUSIVE: 2}
+_EXIT_CODES = {
+    Verdict.PASS: ExitCode.PASS,
+    Verdict.FAIL: ExitCode.FAIL,
+    Verdict.INCONCLUSIVE: ExitCode.INCONCLUSIVE,
+}
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.epilog = EPILOG  # compare's own exit codes, instead of the generic list
     p.add_argument("before", metavar="BEFORE", help="report.json of the run before the change")
     p.add_argument("after", metavar="AFTER", help="report.json of the run after the change")
     p.add_argument(
@@ -66,6 +64,9 @@ def run(args: argparse.Namespace) -> int:
     print(table)
     if args.output:
         out = Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(table + "\n", encoding="utf-8")
-    return 0 if args.report_only else _EXIT_CODES[comparison.verdict]
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(out, table + "\n")
+        except OSError as exc:
+            raise UsageError(f"--output {args.output}: cannot write ({exc.strerror})") from None
+    return int(ExitCode.PASS if args.report_only else _EXIT_CODES[comparison.verdict])

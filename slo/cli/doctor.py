@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     moving: set[ResolvedSelector] = set()
     for o in loaded.spec.profiles[args.profile].objectives:
         moving.update(build_sli(o.sli, loaded.resolver).must_move())
-    if args.prometheus_url:
+    if args.prometheus_url is not None:
         from slo.sources import PrometheusSource
 
         prom = PrometheusSource(prometheus_config(args))

@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reports import write_atomic
 from slo.cli.common import load
-from slo.cli.options import PHASE1, spec_options
+from slo.cli.options import PHASE1, profile_option, spec_options
 from slo.errors import UsageError
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def _options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--profile", required=True, help="profile of the spec")
+    profile_option(p, what="profile of the spec")
     spec_options(p, spec=PHASE1)
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
@@ -47,6 +48,25 @@ def add_rules_parser(subparsers: Any, **kwargs: Any) -> argparse.ArgumentParser:
         help="a report.json of the baseline run: objectives judged against a baseline alert "
         "on its value plus their tolerance (without it they get no alert)",
     )
+    p.add_argument(
+        "--format",
+        choices=("prometheus", "prometheus-operator"),
+        default="prometheus",
+        help="prometheus: a rule file (default); prometheus-operator: a PrometheusRule "
+        "resource (monitoring.coreos.com/v1) holding the same groups",
+    )
+    p.add_argument(
+        "--name",
+        help="the PrometheusRule's metadata.name (default slo-<spec>-<profile>)",
+    )
+    p.add_argument(
+        "--label",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="a metadata label of the PrometheusRule, e.g. release=prometheus for the "
+        "operator's ruleSelector (repeatable)",
+    )
     p.set_defaults(handler=run_rules)
     return p
 
@@ -61,7 +81,12 @@ def add_dashboard_parser(subparsers: Any, **kwargs: Any) -> argparse.ArgumentPar
         **kwargs,
     )
     _options(p)
-    p.add_argument("--window", default="5m", help="range of the panels' queries (default 5m)")
+    p.add_argument(
+        "--window",
+        metavar="DURATION",
+        default="5m",
+        help="range of the panels' queries, e.g. 5m or 1h30m (default 5m)",
+    )
     p.set_defaults(handler=run_dashboard)
     return p
 
@@ -77,7 +102,19 @@ def run_rules(args: argparse.Namespace) -> int:
         origin=_origin(args),
         baseline=_baseline(args.baseline),
     )
-    _write(args.output, rules.text())
+    if args.format == "prometheus-operator":
+        from slo.rules import prometheus_rule_text
+
+        text = prometheus_rule_text(
+            rules, spec=loaded.spec.name, profile=args.profile, name=args.name, labels=args.label
+        )
+    elif args.name is not None or args.label:
+        raise UsageError(
+            "--name and --label describe a PrometheusRule: add --format prometheus-operator"
+        )
+    else:
+        text = rules.text()
+    _write(args.output, text)
     return 0
 
 
@@ -119,7 +156,7 @@ def _write(output: str | None, text: str) -> None:
     path = Path(output)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_atomic(path, text)  # never half a rules file, never through a planted symlink
     except OSError as exc:
         raise UsageError(f"{output}: cannot write ({exc.strerror})") from None
     print(f"wrote {path}", file=sys.stderr)

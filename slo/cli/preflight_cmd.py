@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from slo.cli.common import load
-from slo.cli.options import spec_options
+from slo.cli.common import http_url, load
+from slo.cli.options import positive_seconds, profile_option, spec_options
 from slo.preflight import run_preflight
 from slo.slis import profile_reads
 
@@ -23,16 +23,23 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--target", required=True, metavar="URL", help="the catalog API, e.g. http://127.0.0.1:8000"
     )
-    p.add_argument("--profile", default="staging", help="profile whose metrics must be exposed")
+    profile_option(p, what="profile whose metrics must be exposed", default="staging")
     spec_options(p)
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    p.add_argument(
+        "--timeout",
+        type=positive_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="seconds per request (default 10)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    target = http_url("--target", args.target)
     loaded = load(args)
     reads = profile_reads(loaded.spec, args.profile, loaded.resolver)
     needed = sorted({selector.name for selector in reads})
-    result = run_preflight(args.target, required_metrics=needed, timeout=args.timeout)
+    result = run_preflight(target, required_metrics=needed, timeout=args.timeout)
     for check in result.checks:
         print(f"  {check.status.upper():<7} {check.name:<9} {check.detail}")
     if result.ok:

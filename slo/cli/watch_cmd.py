@@ -10,13 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reports import Report, read_json
-from slo.cli.common import duration_option, load, prometheus_config, window_from
-from slo.cli.options import prometheus_options, report_dir_option, spec_options
+from slo.cli.common import duration_option, load, prometheus_config, report_dir, window_from
+from slo.cli.options import (
+    env_option,
+    profile_option,
+    prometheus_options,
+    report_dir_option,
+    spec_options,
+)
 from slo.errors import UsageError
 from slo.evaluate import RunConfig, Window, evaluate
 from slo.watch import DEFAULTS, Printer, ReportDir, WatchSettings, WatchSubject, run_watch
 
-__all__ = ["DESCRIPTION", "EPILOG", "HELP", "Prepared", "add_arguments", "prepare", "run"]
+__all__ = ["DESCRIPTION", "HELP", "Prepared", "add_arguments", "prepare", "run"]
 
 HELP = "the deployment guard: re-judge a rolling window every tick, ROLLBACK on a trip"
 DESCRIPTION = """\
@@ -38,16 +44,10 @@ stderr) is retried at the next tick; --inconclusive-limit such ticks in a row en
 watch with exit 2: a watch that cannot see is not a pass. Reaching --for without a trip
 exits 0. Every ending, Ctrl-C included, writes the summary of the whole watch (every tick,
 a chart of each objective tick by tick) to DIR/summary/."""
-EPILOG = """exit codes:
-  0 --for reached without a trip
-  1 tripped: ROLLBACK printed, report written, --on-trip run
-  2 no data for --inconclusive-limit ticks in a row (an unreachable Prometheus included)
-  3 bad usage or invalid spec (found before any network call)
-  130 interrupted (Ctrl-C), after writing the summary"""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--profile", required=True, help="profile to watch (escalation)")
+    profile_option(p, what="profile to watch (escalation)")
     when = p.add_argument_group("schedule")
     when.add_argument(
         "--every",
@@ -124,11 +124,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         out,
         goes="the tripping window's report and summary/ go",
         default=str(DEFAULTS["report_dir"]),
+        environment=False,
     )
     spec_options(p)
     prom = p.add_argument_group("Prometheus")
-    prom.add_argument(
-        "--prometheus-url", required=True, metavar="URL", help="Prometheus(-compatible) API"
+    env_option(
+        prom, "--prometheus-url", required=True, metavar="URL", help="Prometheus(-compatible) API"
     )
     prometheus_options(prom, timeout=10.0, group=True)
 
@@ -189,12 +190,14 @@ def prepare(args: argparse.Namespace) -> Prepared:
             baseline=baseline,
             baseline_window=baseline_window,
             baseline_label=label,
+            baseline_hint="--baseline report.json or --baseline-start/--baseline-end",
             target=source.description,
             secrets=secrets,
             time_scale=settings.time_scale,
         )
 
     config_for(Window.last(settings.window, now=time.time()))  # every option checked now
+    report_dir("--report-dir", settings.report_dir)
     return Prepared(
         settings=settings,
         config_for=config_for,

@@ -18,6 +18,7 @@ from typing import Any
 
 from reports import Report
 from slo.errors import UsageError
+from slo.evaluate.judge import BASELINE_HINT
 from slo.evaluate.window import Window
 from slo.slis import ClientStats
 from slo.sources import MetricSource
@@ -84,6 +85,12 @@ class RunConfig(SpecConfig):
     # Sustained slices and windows are the spec's times this (0 < scale <= 1): "for 5
     # minutes" becomes seconds in drills and tests; the report states it.
     time_scale: float = 1.0
+    # How this run's producer takes a baseline, as a skipped objective's reason says it: only
+    # options the producer has (every producer has --baseline; slo check has more).
+    baseline_hint: str = BASELINE_HINT
+    # How to record an attestation, for an unattested one's reason ({id}: its id); the
+    # Locust gate, which has no --attest, names the commands that do.
+    attest_hint: str = "record it with --attest {id}=pass|fail"
 
     def __post_init__(self) -> None:
         super().__post_init__()

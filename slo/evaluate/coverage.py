@@ -4,7 +4,10 @@ A counter's increase over ``[start, end]`` is right even when Prometheus was dow
 of the window: the counter kept counting. But a gap hides *when* things happened, a gauge's
 peak inside it, and whether the target answered at all; a pass over a window the source
 only partly saw is a pass on missing data. So before judging, the engine asks the source
-how many samples of the target's request counter each part of the window holds.
+how many scrapes each part of the window holds: samples of ``up``, which Prometheus (and
+the embedded scraper) record for every scrape, answered or not, so a target that was down
+(a restart, a crash) is not a gap but data the availability objectives judge; a source
+without ``up`` is read by the target's request counter instead.
 
 The window is cut into slices of about four scrapes each (from the window's own sample
 count, so no scrape interval has to be known); a slice is covered when it holds at least
@@ -20,7 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from slo.metrics import HTTP_REQUESTS
+from slo.metrics import HTTP_REQUESTS, UP
 from slo.query import OverTime, RawSample
 from slo.sources import QuerySource
 from slo.spec import Resolver, Selector
@@ -68,17 +71,21 @@ def scrape_coverage(
 ) -> Coverage | None:
     """The source's coverage of ``[start, end]``; None when it holds too few samples to
     tell (the objectives then judge what is there, or say it is missing)."""
-    selector = resolver.resolve(Selector(metric=HTTP_REQUESTS))
-    count = OverTime(selector=selector, aggregation="count")
-    samples = int(_most(source.read(count, start, end)))
-    if samples < MIN_SAMPLES:
+    for metric in (UP, HTTP_REQUESTS):
+        selector = resolver.resolve(Selector(metric=metric))
+        count = OverTime(selector=selector, aggregation="count")
+        samples = int(_most(source.read(count, start, end)))
+        if samples >= MIN_SAMPLES:
+            break
+    else:
         return None
     n = min(MAX_SLICES, samples // PER_SLICE)
     size = round((end - start) / n, 3)  # whole milliseconds, as PromQL writes them
     ends = [start + size * (i + 1) for i in range(n)]
     counts = [_most(found) for found in source.read_slices(count, ends, size)]
     typical = sorted(counts)[math.ceil(0.9 * (n - 1))]  # of ten slices or fewer: the fullest
-    covered = [c >= 0.5 * typical for c in counts]
+    # No slice answering at all, though the window holds samples, is no coverage either.
+    covered = [c > 0 and c >= 0.5 * typical for c in counts]
     longest = run = 0
     for ok in covered:
         run = 0 if ok else run + 1

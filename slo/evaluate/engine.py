@@ -18,6 +18,7 @@ from slo.evaluate.config import RunConfig
 from slo.evaluate.coverage import Coverage, scrape_coverage
 from slo.evaluate.figures import measure_figures
 from slo.evaluate.judge import Outcome, judge_baseline, judge_threshold
+from slo.evaluate.stated import stated_durations
 from slo.evaluate.sustained import judge_slices, too_short
 from slo.metrics import HTTP_REQUESTS, LABEL_PATH
 from slo.slis import AGGREGATED, Measurement, RatioDef, RawResult, SliDef, build_sli
@@ -48,7 +49,7 @@ def evaluate(job: RunConfig) -> Report:
     coverage = _coverage(job)
     gap = None if coverage is None or coverage.enough else coverage.reason(_source_name(job))
     results = [_objective(job, o, disagreement, gap) for o in profile.objectives]
-    results += [_attestation(a, job.attestations) for a in profile.attestations]
+    results += [_attestation(a, job.attestations, job.attest_hint) for a in profile.attestations]
     verdict = overall(results)
     return Report(
         verdict=verdict,
@@ -64,6 +65,7 @@ def evaluate(job: RunConfig) -> Report:
         time_scale=job.time_scale,
         generated_at=to_datetime(time.time()),
         figures=measure_figures(job, profile.objectives, results),
+        stated_durations=stated_durations(job.profile, profile),
     )
 
 
@@ -121,7 +123,7 @@ def _objective(
         m = sli.measure(raw, duration=window.duration)
         if o.baseline is not None:
             baseline_value = _baseline_value(job, o)
-            outcome = judge_baseline(o, m, baseline_value)
+            outcome = judge_baseline(o, m, baseline_value, hint=job.baseline_hint)
         elif o.sustained is not None:
             outcome, slices = judge_slices(o, sli, source, window, job.time_scale)
         else:
@@ -151,7 +153,15 @@ def _objective(
         slices=slices,
         failing_slices=[s for s in slices if s.verdict == Verdict.FAIL],
         raw=_raw(raw),
+        runbook=_runbook(job, o, sli) if outcome[0] == Verdict.FAIL else None,
     )
+
+
+def _runbook(job: RunConfig, o: Objective, sli: SliDef) -> str:
+    """The guide's troubleshooting step for a failing objective (slo.rules.runbooks)."""
+    from slo.rules.runbooks import ROLLBACK_PROFILES, runbook_for  # slo.rules imports us
+
+    return runbook_for(sli.selectors(), unit=o.unit, escalation=job.profile in ROLLBACK_PROFILES)
 
 
 def _baseline_value(job: RunConfig, o: Objective) -> float | None:
@@ -168,10 +178,10 @@ def _baseline_value(job: RunConfig, o: Objective) -> float | None:
     return None
 
 
-def _attestation(a: Attestation, recorded: Mapping[str, bool]) -> ObjectiveResult:
+def _attestation(a: Attestation, recorded: Mapping[str, bool], hint: str) -> ObjectiveResult:
     outcome: Outcome
     if a.id not in recorded:
-        outcome = (Verdict.INCONCLUSIVE, f"unattested: record it with --attest {a.id}=pass|fail")
+        outcome = (Verdict.INCONCLUSIVE, f"unattested: {hint.format(id=a.id)}")
     elif recorded[a.id]:
         outcome = (Verdict.PASS, "attested pass")
     else:

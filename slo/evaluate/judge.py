@@ -20,7 +20,19 @@ from slo.spec import Baseline, Objective
 
 Outcome = tuple[Verdict, str]
 
-__all__ = ["COMPARATORS", "Outcome", "fmt", "judge_baseline", "judge_threshold", "precheck"]
+__all__ = [
+    "BASELINE_HINT",
+    "COMPARATORS",
+    "Outcome",
+    "fmt",
+    "judge_baseline",
+    "judge_threshold",
+    "precheck",
+]
+
+#: How to give a baseline, in the words of the option every producer has (slo check, slo
+#: watch, slo review, the Locust gate); a producer with more options says so (RunConfig).
+BASELINE_HINT = "--baseline report.json"
 
 COMPARATORS: Final[dict[str, Callable[[float, float], bool]]] = {
     "<": operator.lt,
@@ -128,15 +140,15 @@ def _beyond(value: float, limit: float) -> bool:
     return value > limit and not math.isclose(value, limit, rel_tol=1e-9, abs_tol=1e-12)
 
 
-def judge_baseline(objective: Objective, m: Measurement, baseline: float | None) -> Outcome:
-    """Judge a relative objective against a baseline value (skipped without one)."""
+def judge_baseline(
+    objective: Objective, m: Measurement, baseline: float | None, *, hint: str = BASELINE_HINT
+) -> Outcome:
+    """Judge a relative objective against a baseline value (skipped without one; the reason
+    names how to give one: ``hint``, the options of the producer judging)."""
     rule: Baseline | None = objective.baseline
     assert rule is not None
     if baseline is None:
-        return (
-            Verdict.SKIPPED,
-            "no baseline given (--baseline report.json or --baseline-start/--baseline-end)",
-        )
+        return Verdict.SKIPPED, f"no baseline given ({hint})"
     early = precheck(objective, m)
     if early is not None:
         return early

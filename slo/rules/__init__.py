@@ -16,6 +16,7 @@ from slo.rules.objectives import (
     ObjectiveSettings,
     budget_of,
 )
+from slo.rules.operator import prometheus_rule, prometheus_rule_text
 
 __all__ = [
     "ESCALATION",
@@ -34,4 +35,6 @@ __all__ = [
     "budget_of",
     "build_rules",
     "limit_of",
+    "prometheus_rule",
+    "prometheus_rule_text",
 ]

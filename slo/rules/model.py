@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,15 +63,19 @@ class RuleFile:
     def records(self) -> list[RecordingRule]:
         return [r for g in self.groups for r in g.rules if isinstance(r, RecordingRule)]
 
+    def document(self) -> dict[str, Any]:
+        """The rule file's YAML document: its groups that hold rules."""
+        return {"groups": [g.document() for g in self.groups if g.rules]}
+
     def text(self) -> str:
-        body = yaml.dump(
-            {"groups": [g.document() for g in self.groups if g.rules]},
-            Dumper=_Dumper,
-            sort_keys=False,
-            width=100,
-            allow_unicode=True,
-        )
-        return "".join(f"# {line}\n".replace("# \n", "#\n") for line in self.header) + body
+        return dump_yaml(self.document(), self.header)
+
+
+def dump_yaml(document: Mapping[str, Any], header: Sequence[str] = ()) -> str:
+    """``header`` as comment lines, then ``document`` as YAML (keys in insertion order,
+    multi-line strings as literal blocks)."""
+    body = yaml.dump(dict(document), Dumper=_Dumper, sort_keys=False, width=100, allow_unicode=True)
+    return "".join(f"# {line}\n".replace("# \n", "#\n") for line in header) + body
 
 
 class _Dumper(yaml.SafeDumper):

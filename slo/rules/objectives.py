@@ -17,7 +17,7 @@ from slo.query import number, render
 from slo.rules.limits import Limit
 from slo.rules.model import AlertRule
 from slo.rules.recorder import Recorder, camel
-from slo.rules.runbooks import RUNBOOKS, topic_for
+from slo.rules.runbooks import runbook_for
 from slo.slis import SliDef
 from slo.slis.counters import IncreaseDef
 from slo.spec import Objective
@@ -110,12 +110,7 @@ def objective_alerts(
         requests = recorder.series(objective.id, "requests", window, measured.requests)
         expr = render("guarded", alert=expr, requests=requests, min_requests=objective.min_requests)
     burn = None if settings.escalation or limit.from_baseline else budget_of(objective, sli)
-    first = sli.selectors()[0]
-    runbook = RUNBOOKS[
-        "rollback"
-        if settings.escalation
-        else topic_for(first.logical, [v for _, _, v in first.matchers])
-    ]
+    runbook = runbook_for(sli.selectors(), unit=objective.unit, escalation=settings.escalation)
     rule = limit.words
     over = f"per {window} slice" if sustained else f"over {window}"
     guard = f" with at least {objective.min_requests} events" if objective.min_requests else ""

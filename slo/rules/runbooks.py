@@ -6,8 +6,11 @@ feature under suspicion (the service falls back to the database on both).
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import Final, Literal
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING, Final, Literal
+
+if TYPE_CHECKING:
+    from slo.spec import ResolvedSelector
 
 Topic = Literal[
     "cache", "primary_pool", "replica", "errors", "latency", "uptime", "absent", "rollback"
@@ -103,8 +106,28 @@ METRIC_TOPICS: Final[dict[str, Topic]] = {
 }
 
 
+#: Profiles whose objectives are conditions to roll back on: their runbook is the rollback.
+ROLLBACK_PROFILES: Final = frozenset({"escalation"})
+#: Units of a latency or throughput SLI read from the load generator (no metric to go by).
+_CLIENT_LATENCY_UNITS: Final = frozenset({"milliseconds", "seconds", "requests_per_second"})
+
+
 def topic_for(logical: str, label_values: Collection[str]) -> Topic:
     """The runbook topic of an SLI reading ``logical`` (pools split by client type)."""
     if logical.startswith("pool_"):
         return "replica" if "replica" in label_values else "primary_pool"
     return METRIC_TOPICS.get(logical, "errors")
+
+
+def runbook_for(
+    selectors: Sequence[ResolvedSelector], *, unit: str = "", escalation: bool = False
+) -> str:
+    """The runbook step of an objective whose SLI reads ``selectors`` (its first decides):
+    the rollback for an escalation objective; for a client-statistics SLI (no selectors)
+    the latency topic for a latency or throughput unit, else the errors topic."""
+    if escalation:
+        return RUNBOOKS["rollback"]
+    if not selectors:
+        return RUNBOOKS["latency" if unit in _CLIENT_LATENCY_UNITS else "errors"]
+    first = selectors[0]
+    return RUNBOOKS[topic_for(first.logical, [value for _, _, value in first.matchers])]

@@ -9,6 +9,9 @@ File format (JSON, ``version: slo-harness/locust-stats/v1``)::
                 "p95_response_time": 40.0, "total_rps": 100.0,
                 "num_timeouts": 0}, ...]}
 
+A file holding Locust's own ``--json`` output (a list of stats entries) is read too
+(:mod:`slo.sources.locust_json`).
+
 Times in ``avg_response_time``/``p95_response_time`` are milliseconds (Locust's unit);
 ``start``/``end`` delimit the measured (steady-state) phase; ``num_timeouts`` (optional,
 default 0) counts the requests the client gave up on, a subset of ``num_failures``.
@@ -21,8 +24,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from slo.errors import SpecError
+from slo.errors import SpecError, quoted
 from slo.slis import AGGREGATED, ClientStats, EndpointStats
+from slo.sources.locust_json import stats_from_locust_json
 from slo.timeutil import parse_instant
 
 STATS_VERSION = "slo-harness/locust-stats/v1"
@@ -32,11 +36,16 @@ def stats_from_dict(data: Mapping[str, Any], *, origin: str = "<stats>") -> Clie
     """Parse the documented format; a ``SpecError`` names the bad entry."""
     if data.get("version") != STATS_VERSION:
         raise SpecError(
-            origin, "version", f"expected {STATS_VERSION!r}, got {data.get('version')!r}"
+            origin, "version", f"expected {STATS_VERSION!r}, got {quoted(data.get('version'))}"
         )
+    entries = data.get("stats", [])
+    if not isinstance(entries, list):
+        raise SpecError(origin, "stats", f"expected a list of rows, got {quoted(entries)}")
     rows: dict[str, EndpointStats] = {}
-    for index, entry in enumerate(data.get("stats", [])):
+    for index, entry in enumerate(entries):
         try:
+            if not isinstance(entry, dict):
+                raise TypeError(f"{quoted(entry)} is not an object")
             p95 = entry.get("p95_response_time")
             row = EndpointStats(
                 name=str(entry["name"]),
@@ -48,17 +57,25 @@ def stats_from_dict(data: Mapping[str, Any], *, origin: str = "<stats>") -> Clie
                 rps=float(entry["total_rps"]),
                 timeouts=int(entry.get("num_timeouts", 0)),
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
+            problem = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
             raise SpecError(
-                origin, f"stats[{index}]", f"expected a stats row, got error {exc}"
+                origin, f"stats[{index}]", f"expected a stats row, got {problem[:120]}"
             ) from None
         rows[row.name] = row
-    start, end = data.get("start"), data.get("end")
     return ClientStats(
-        start=None if start is None else parse_instant(str(start)),
-        end=None if end is None else parse_instant(str(end)),
-        rows=rows,
+        start=_instant(data, "start", origin), end=_instant(data, "end", origin), rows=rows
     )
+
+
+def _instant(data: Mapping[str, Any], key: str, origin: str) -> float | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    try:
+        return parse_instant(str(value))
+    except ValueError as exc:
+        raise SpecError(origin, key, str(exc)) from None
 
 
 def stats_from_locust(
@@ -92,11 +109,22 @@ def stats_from_locust(
 
 
 def load_stats_file(path: Path) -> ClientStats:
-    """Read a saved stats file."""
+    """Read a saved stats file: this module's format, or Locust's own ``--json`` output."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SpecError(str(path), "", f"expected a readable JSON stats file, got {exc}") from None
+    except OSError as exc:
+        raise SpecError(str(path), "", f"cannot read the file ({exc.strerror})") from None
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise SpecError(str(path), "", f"expected a JSON stats file, got {exc}") from None
+    if isinstance(data, list):  # Locust's own --json output
+        return stats_from_locust_json(data, origin=str(path))
+    if not isinstance(data, dict):
+        raise SpecError(
+            str(path),
+            "",
+            f"expected {STATS_VERSION} or Locust's --json output (a list), got "
+            f"{type(data).__name__}",
+        )
     return stats_from_dict(data, origin=str(path))
 
 

@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from reports import redact_text, redact_url, url_secrets
+from reports import header_secrets, redact_text, redact_url, url_secrets
 from slo.errors import SourceError
 from slo.query import OverTime, Query, RawSample, render_query
 from slo.sources.base import QuerySource
+from slo.sources.unreachable import unreachable_reason
 from slo.spec import ResolvedSelector
 from slo.timeutil import format_duration
 
@@ -34,14 +35,15 @@ class PrometheusConfig:
     verify_tls: bool = True
 
     def secrets(self) -> list[str]:
-        """Every credential this config holds (header values, passwords, tokens, URL user)."""
-        found = list(self.headers.values())
+        """Every credential this config holds: secret-bearing header values (not a tenant
+        header such as X-Scope-OrgID), the password, the token, the URL's password and
+        secret query values. A lone URL user is redacted where it stands, by position."""
+        found = header_secrets(self.headers)
         if self.basic_auth is not None:
             found.append(self.basic_auth[1])
         if self.bearer_token:
             found.append(self.bearer_token)
-        user = urlsplit(self.url).username  # kept secret too: a lone user part is often a token
-        return [*found, *([user] if user else []), *sorted(url_secrets(self.url))]
+        return [*found, *sorted(url_secrets(self.url))]
 
 
 def _client(config: PrometheusConfig) -> Any:
@@ -82,8 +84,11 @@ class PrometheusSource(QuerySource):
         self._client = client_factory(config)
 
     def _fail(self, query: str, exc: Exception) -> SourceError:
+        reason = unreachable_reason(exc, timeout=self.config.timeout)
+        if reason is not None:
+            return SourceError(f"Prometheus at {self.description} unreachable: {reason}")
         detail = redact_text(f"{type(exc).__name__}: {exc}", self.config.secrets())
-        return SourceError(f"Prometheus at {self.description} failed on {query!r}: {detail}"[:600])
+        return SourceError(f"Prometheus at {self.description} failed on {query!r}: {detail}"[:400])
 
     def instant(self, query: str, at: float | None = None) -> list[RawSample]:
         params: dict[str, str] = {"timeout": f"{self.config.timeout:g}s"}
@@ -104,7 +109,16 @@ class PrometheusSource(QuerySource):
                 start_time=datetime.fromtimestamp(start, tz=UTC),
                 end_time=datetime.fromtimestamp(end, tz=UTC),
                 step=format_duration(step),
-                params={"timeout": f"{self.config.timeout:g}s"},
+                params={
+                    "timeout": f"{self.config.timeout:g}s",
+                    # The client rounds start and end to whole seconds, which moves every
+                    # slice of a window that starts mid-second: sent exactly instead.
+                    "start": f"{start:.3f}",
+                    "end": f"{end:.3f}",
+                    # VictoriaMetrics answers 50+ point ranges from a response cache aligned
+                    # to the step, losing slices that are not (Prometheus ignores it).
+                    "nocache": "1",
+                },
             )
         except Exception as exc:
             raise self._fail(query, exc) from None

@@ -62,6 +62,7 @@ class EmbeddedScraper:
         self.interval = float(interval)
         self.timeout = float(timeout)
         self.errors: list[str] = []
+        self.last_failure: Exception | None = None  # the latest failed scrape's exception
         self.scrapes = 0  # successful ones
         self._client = client
         self._owns_client = client is None
@@ -123,6 +124,7 @@ class EmbeddedScraper:
                 took = time.monotonic() - began
                 self.store.add_failed_scrape(ts, extra=[(UP, {}, 0.0), (SCRAPE_DURATION, {}, took)])
                 self.errors.append(self._describe(ts, exc))
+                self.last_failure = exc
             else:
                 self.scrapes += 1
 

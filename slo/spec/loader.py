@@ -11,12 +11,25 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from slo.errors import SpecError
+from slo.errors import SpecError, quoted
 from slo.metrics import CONTRACT
 from slo.spec.models import SPEC_VERSION, MappingFile, Selector, Spec
-from slo.timeutil import DURATION_PATTERN
+from slo.timeutil import DURATION_EXAMPLES, DURATION_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, reading ``1e-3`` and ``1e400`` as the numbers they are (YAML
+    1.2) instead of strings (YAML 1.1); the models then refuse what is not finite."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]{1,60}")
 
 
 def default_spec_path() -> Path:
@@ -42,13 +55,19 @@ def read_file(path: str | Path) -> str:
         return Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise SpecError(str(path), "", f"cannot read the file ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise SpecError(
+            str(path),
+            "",
+            f"expected UTF-8 text, got byte 0x{exc.object[exc.start]:02x} at offset {exc.start}",
+        ) from None
 
 
 def parse_yaml(text: str, *, name: str) -> Any:
     """The YAML document in ``text`` (the contents of the file ``name``); a syntax error is a
     ``SpecError`` at its line and column."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -66,7 +85,7 @@ def _load(path: Path, model: type[M]) -> M:
         raise SpecError(name, "", f"expected a mapping with a 'version' key, got {got}")
     version = document.get("version")
     if version != SPEC_VERSION:
-        got = "nothing" if version is None else repr(version)
+        got = "nothing" if version is None else quoted(version)
         raise SpecError(name, "version", f"expected {SPEC_VERSION!r}, got {got}")
     try:
         return model.model_validate(document)
@@ -88,9 +107,16 @@ def _path(loc: Sequence[int | str], document: Any) -> str:
         if isinstance(node, dict) and node.get("kind") == item and id(node) not in tagged:
             tagged.add(id(node))  # a discriminated union's tag, not a key of the document
             continue
-        parts.append(("." if parts else "") + item)
+        parts.append(_key(item, first=not parts))
         node = node.get(item) if isinstance(node, dict) else None
     return "".join(parts)
+
+
+def _key(item: str, *, first: bool) -> str:
+    """``.name``, or ``['odd name']`` for a key a dotted path cannot show on one line."""
+    if _PLAIN_KEY.fullmatch(item):
+        return item if first else f".{item}"
+    return f"[{quoted(item)}]"
 
 
 def _problem(error: Any) -> str:
@@ -98,32 +124,32 @@ def _problem(error: Any) -> str:
     if kind == "missing":
         return "expected a value (required key), got nothing"
     if kind == "extra_forbidden":
-        return f"expected no such key (unknown key), got {error['input']!r}"[:200]
+        return f"expected no such key (unknown key), got {quoted(error['input'])}"
     if kind == "union_tag_invalid":
         tags = error.get("ctx", {}).get("expected_tags", "")
         return f"expected kind to be one of {tags}, got {error.get('ctx', {}).get('tag')!r}"
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
         wanted = (
-            "a duration such as 10m, 48h or 7d"
+            f"a duration such as {DURATION_EXAMPLES}"
             if pattern == DURATION_PATTERN
             else (f"a string matching {pattern}")
         )
-        return f"expected {wanted}, got {error['input']!r}"
+        return f"expected {wanted}, got {quoted(error['input'])}"
     message = str(error["msg"])
     if message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")
         return message if message.startswith("expected") else f"expected {message}"
     expected = message[0].lower() + message[1:]
     expected = expected.removeprefix("input should be ")
-    return f"expected {expected}, got {error['input']!r}"[:300]
+    return f"expected {expected}, got {quoted(error['input'])}"
 
 
 def iter_selectors(spec: Spec) -> Iterator[tuple[str, Selector]]:
     """Every selector of the spec with its document path."""
     for pname, profile in spec.profiles.items():
         for index, objective in enumerate(profile.objectives):
-            base = f"profiles.{pname}.objectives[{index}].sli"
+            base = f"profiles{_key(pname, first=False)}.objectives[{index}].sli"
             for field, value in objective.sli:
                 if isinstance(value, Selector):
                     yield f"{base}.{field}", value
@@ -141,7 +167,7 @@ def _check_selectors(file: str, spec: Spec) -> None:
             raise SpecError(
                 file,
                 f"{where}.metric",
-                f"expected a logical metric ({choices}), got {selector.metric!r}",
+                f"expected a logical metric ({choices}), got {quoted(selector.metric)}",
             )
         for label, pattern in selector.match_re.items():
             try:
@@ -149,8 +175,8 @@ def _check_selectors(file: str, spec: Spec) -> None:
             except re.error as exc:
                 raise SpecError(
                     file,
-                    f"{where}.match_re.{label}",
-                    f"expected a regular expression, got {pattern!r} ({exc})",
+                    f"{where}.match_re{_key(label, first=False)}",
+                    f"expected a regular expression, got {quoted(pattern)} ({exc})",
                 ) from None
         info = CONTRACT.get(selector.metric)
         if info is None:
@@ -161,5 +187,5 @@ def _check_selectors(file: str, spec: Spec) -> None:
                     file,
                     f"{where}.match",
                     f"expected a label of {selector.metric} ({', '.join(info.labels) or 'none'}),"
-                    f" got {label!r}",
+                    f" got {quoted(label)}",
                 )

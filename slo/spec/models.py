@@ -7,17 +7,20 @@ into the query values it reads.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from slo.spec.sli_models import (
     AvailabilitySli,
     ClientSli,
+    Count,
     FractionUnderSli,
     GaugeSli,
     IncreaseSli,
     Labels,
+    Number,
     QuantileSli,
     RatioSli,
     Selector,
@@ -58,8 +61,34 @@ __all__ = [
 SPEC_VERSION = "slo-harness/v1"
 
 Comparator = Literal["<", "<=", ">", ">=", "=="]
-Duration = Annotated[str, Field(pattern=DURATION_PATTERN, examples=["10m", "48h", "7d"])]
+
+
+def _duration(text: str) -> str:
+    parse_duration(text)  # units largest first, positive: a ValueError says what is wrong
+    return text
+
+
+Duration = Annotated[
+    str, Field(pattern=DURATION_PATTERN, examples=["10m", "1h30m", "7d"]), AfterValidator(_duration)
+]
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+# What a threshold may be in each unit, and how to say it.
+_IN_UNIT: dict[str, tuple[str, Callable[[float], bool]]] = {
+    "ratio": ("a ratio in [0, 1] (0.9 means 90%)", lambda v: 0 <= v <= 1),
+    "seconds": ("a positive number of seconds (0.2 means 200 ms)", lambda v: v > 0),
+    "milliseconds": ("a positive number of milliseconds", lambda v: v > 0),
+    "requests_per_second": ("a rate >= 0", lambda v: v >= 0),
+    "count": ("a whole number >= 0", lambda v: v >= 0 and float(v).is_integer()),
+}
+
+
+def check_in_unit(value: float, unit: str) -> None:
+    """A ``ValueError`` unless ``value`` is a threshold that ``unit`` allows."""
+    wanted, fits = _IN_UNIT[unit]
+    if not fits(value):
+        raise ValueError(f"expected {wanted} for unit {unit}, got {value:g}")
 
 
 class Baseline(SpecModel):
@@ -72,7 +101,7 @@ class Baseline(SpecModel):
     """
 
     comparison: Literal["no_increase", "improved", "reduced", "increased"]
-    tolerance: Annotated[float, Field(ge=0)] = 0.0
+    tolerance: Annotated[Number, Field(ge=0)] = 0.0
     relative: bool = False
     better: Literal["lower", "higher"] = "lower"
 
@@ -96,13 +125,11 @@ class Sustained(SpecModel):
 
     slice: Duration
     min_window: Duration
-    consecutive: Annotated[int, Field(ge=1)] | None = None
+    consecutive: Annotated[Count, Field(ge=1)] | None = None
 
     @model_validator(mode="after")
     def _slices_fit(self) -> Sustained:
         size, window = parse_duration(self.slice), parse_duration(self.min_window)
-        if size <= 0:
-            raise ValueError(f"expected a slice longer than zero, got {self.slice!r}")
         needed = size * (self.consecutive or 1)
         if needed > window + 1e-9:
             raise ValueError(
@@ -118,17 +145,36 @@ class Objective(SpecModel):
     id: Identifier
     description: str
     sli: Sli
+    unit: Unit  # before the numbers, which are checked against it
     comparator: Comparator | None = None
-    threshold: float | None = None
-    warn: float | None = None
-    unit: Unit
+    threshold: Number | None = None
+    warn: Number | None = None
     gating: bool = True
     sustained: Sustained | None = None
-    min_requests: Annotated[int, Field(ge=0)] = 0
+    min_requests: Count = 0
     baseline: Baseline | None = None
     # "expected": no series is the state sought (a rolled-back feature's metrics gone);
     # only for objectives that nothing may move (comparator "==", threshold 0).
     on_missing: Literal["inconclusive", "fail", "expected"] = "inconclusive"
+
+    @field_validator("threshold", "warn")
+    @classmethod
+    def _fits_unit(cls, value: float | None, info: ValidationInfo) -> float | None:
+        unit = info.data.get("unit")
+        if value is not None and unit is not None:
+            check_in_unit(value, unit)
+        return value
+
+    @field_validator("baseline")
+    @classmethod
+    def _tolerance_fits_unit(cls, value: Baseline | None, info: ValidationInfo) -> Baseline | None:
+        ratio = info.data.get("unit") == "ratio"
+        if value is not None and not value.relative and ratio and value.tolerance > 1:
+            raise ValueError(
+                f"expected a tolerance in [0, 1] for unit ratio (0.001 means 0.1 points), "
+                f"got {value.tolerance:g}"
+            )
+        return value
 
     @model_validator(mode="after")
     def _threshold_or_baseline(self) -> Objective:
@@ -167,7 +213,7 @@ class Profile(SpecModel):
     description: str
     objectives: list[Objective] = Field(default_factory=list)
     attestations: list[Attestation] = Field(default_factory=list)
-    client_server_tolerance: Annotated[float, Field(ge=0)] = 0.05
+    client_server_tolerance: Annotated[Number, Field(ge=0)] = 0.05
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Profile:

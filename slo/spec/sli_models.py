@@ -12,6 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field
 Unit = Literal["ratio", "seconds", "milliseconds", "requests_per_second", "count"]
 Labels = dict[str, str]
 
+#: A finite number: ``true``, ``.nan`` and ``1e400`` are refused, not read as 1, NaN, inf.
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+#: A whole number >= 0 (``true`` and ``1.0`` are refused).
+Count = Annotated[int, Field(strict=True, ge=0)]
+
 
 class SpecModel(BaseModel):
     """Every spec model: unknown keys rejected, frozen once loaded."""
@@ -42,7 +47,7 @@ class QuantileSli(SpecModel):
     """A latency quantile from histogram buckets over the window (Prometheus interpolation)."""
 
     kind: Literal["quantile"]
-    quantile: Annotated[float, Field(gt=0, lt=1)]
+    quantile: Annotated[Number, Field(gt=0, lt=1)]
     histogram: Selector
 
 
@@ -50,7 +55,7 @@ class FractionUnderSli(SpecModel):
     """Share of observations at or under ``le`` seconds, read from the ``le`` bucket."""
 
     kind: Literal["fraction_under"]
-    le: Annotated[float, Field(gt=0)]
+    le: Annotated[Number, Field(gt=0)]
     histogram: Selector
 
 

@@ -24,12 +24,18 @@ from reports import (
     WatchTick,
 )
 from slo.evaluate import SpecConfig
+from slo.exitcodes import ExitCode
 from slo.timeutil import to_datetime
 
 __all__ = ["EXIT_CODES", "WatchSubject", "summary_report", "tick_of"]
 
 #: The exit code of each way a watch ends (DESIGN: 130 for Ctrl-C).
-EXIT_CODES = {"completed": 0, "tripped": 1, "blind": 2, "interrupted": 130}
+EXIT_CODES = {
+    "completed": int(ExitCode.PASS),
+    "tripped": int(ExitCode.FAIL),
+    "blind": int(ExitCode.INCONCLUSIVE),
+    "interrupted": int(ExitCode.INTERRUPTED),
+}
 _VERDICTS = {
     "completed": Verdict.PASS,
     "tripped": Verdict.FAIL,

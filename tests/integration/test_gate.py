@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -103,6 +105,61 @@ def test_the_client_and_the_server_counted_the_same_requests(healthy_run: Run) -
     assert gap < 0.05, client
 
 
+def test_the_gate_logs_the_warm_up_end_and_the_judged_windows_start_and_end(
+    healthy_run: Run,
+) -> None:
+    out = healthy_run.output
+    said = [
+        "SLO gate: warm-up over after 12 s (never judged)",
+        "SLO gate: judged window starts 12 s into the run; it ends 30 s in (18 s judged)",
+        "SLO gate: judged window ended 30 s into the run",
+        "SLO gate: judging ",
+    ]
+    assert all(line in out for line in said), out[-3000:]
+    assert [out.index(line) for line in said] == sorted(out.index(line) for line in said)
+
+
+def test_the_report_header_shows_the_load_the_targets_version_and_each_route(
+    healthy_run: Run,
+) -> None:
+    report = healthy_run.report
+    assert report is not None
+    load = report["load"]
+    assert isinstance(load, dict)
+    assert (load["shape"], load["peak_users"]) == ("smoke", 20)
+    assert load["requests"] > 300 and 29 <= load["duration_s"] <= 40
+    # The reference service states its version (1.0.0) in its OpenAPI document, and in
+    # /health should it ever add one there.
+    version = report["target_version"]
+    assert isinstance(version, dict) and version["version"], version
+    assert version["source"] in ("/health", "/openapi.json")
+    client = report["client"]
+    assert isinstance(client, dict)
+    routes = client["routes"]
+    assert "/models?limit=10" in [r["name"] for r in routes]
+    assert sum(r["requests"] for r in routes) == client["requests"]
+    assert all(r["p50_ms"] <= r["p95_ms"] <= r["p99_ms"] for r in routes)
+
+
+def test_a_short_gated_run_counts_what_it_judged_and_says_what_its_window_cannot_show(
+    healthy_run: Run,
+) -> None:
+    headline = (
+        "5 of 7 gating objectives judged, all met; "
+        "2 not judged: error_rate_increase, no_timeout_errors_48h"
+    )
+    # 18 s planned, in whole seconds: 17 or 18.
+    note = re.search(
+        r"PASS for this 1[78] s window; the 24 h and 48 h criteria need "
+        r"`slo check --last 48h` or `slo review`",
+        healthy_run.output,
+    )
+    assert headline in healthy_run.output and note is not None, healthy_run.output[-3000:]
+    assert healthy_run.report is not None
+    assert healthy_run.report["summary"] == f"PASS: {headline}. {note.group(0)}"
+    assert healthy_run.code == 0  # the note changes no exit code
+
+
 def test_a_distributed_run_gives_the_same_verdict_as_a_local_one(
     stack: StackInfo, healthy_run: Run, tmp_path: Path
 ) -> None:
@@ -116,17 +173,24 @@ def test_a_distributed_run_gives_the_same_verdict_as_a_local_one(
         "--master-bind-port",
         str(port),
     ]
+    # A worker needs only the locustfile and the installed package (examples/distributed/):
+    # each starts in a directory holding a copy of the locustfile alone, with no spec, no
+    # repository on its path and no gate option.
+    alone = tmp_path / "worker"
+    alone.mkdir()
+    shutil.copy(ROOT / "locustfile.py", alone / "locustfile.py")
+    assert [p.name for p in alone.iterdir()] == ["locustfile.py"]
     worker_cmd = [
-        *LOCUST[:-1],
-        "--worker",
-        "--master-host",
-        "127.0.0.1",
-        "--master-port",
-        str(port),
+        *[sys.executable, "-m", "locust", "-f", "locustfile.py", "--headless"],
+        *["--worker", "--master-host", "127.0.0.1", "--master-port", str(port)],
     ]
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    logs = [(tmp_path / f"worker-{i}.log").open("w") for i in range(2)]
     workers = [
-        subprocess.Popen(worker_cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(2)
+        subprocess.Popen(
+            worker_cmd, cwd=alone, env=environment, stdout=log, stderr=subprocess.STDOUT
+        )
+        for log in logs
     ]
     try:
         run = run_locust(
@@ -141,7 +205,11 @@ def test_a_distributed_run_gives_the_same_verdict_as_a_local_one(
                 worker.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 worker.kill()
+        for log in logs:
+            log.close()
+    (tmp_path / "master.log").write_text(run.output, encoding="utf-8")
     assert run.code == healthy_run.code == 0, run.output[-3000:]
+    assert [w.returncode for w in workers] == [0, 0]
     assert run.report is not None and healthy_run.report is not None
     verdicts = {o["id"]: o["verdict"] for o in run.report["objectives"]}  # type: ignore[union-attr]
     local = {o["id"]: o["verdict"] for o in healthy_run.report["objectives"]}  # type: ignore[union-attr]

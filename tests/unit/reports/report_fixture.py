@@ -9,16 +9,24 @@ from datetime import UTC, datetime, timedelta
 
 from reports import (
     ClientSummary,
+    LoadSummary,
     ObjectiveResult,
     RawSeries,
     Report,
     ReportWindow,
+    RouteSummary,
     SliceResult,
+    StatedDuration,
+    TargetVersion,
     Threshold,
     TimeSeries,
     Verdict,
 )
 
+LATENCY_RUNBOOK = (
+    "Diagnose: a low cache hit rate (cached answers take 5-20 ms, misses 200-500 ms), a "
+    "saturated primary pool, a slow or hanging Redis."
+)
 START = datetime(2026, 1, 1, 0, 0, tzinfo=UTC)
 END = START + timedelta(hours=3)
 SCRIPT = "<script>alert('x')</script>"
@@ -76,6 +84,7 @@ def objectives() -> list[ObjectiveResult]:
             bounds=(0.2, 0.5),
             query="sum by (le) (increase(http_request_duration_seconds_bucket"
             '{path="/models"}[3h] @ 1767236400.000))',
+            runbook=LATENCY_RUNBOOK,
         ),
         objective(
             id="primary_pool_utilization",
@@ -263,9 +272,35 @@ def build_report(**changes: object) -> Report:
             p95_ms=150.0,
             server_requests=50990,
             agreement="client sent 51000 requests, server counted 50990 (0.0% apart)",
+            routes=[
+                RouteSummary(
+                    name="/models", requests=40000, failures=0, p50_ms=38, p95_ms=150, p99_ms=410
+                ),
+                RouteSummary(
+                    name=f"/models/[id] {SCRIPT}",
+                    requests=11000,
+                    failures=3,
+                    p50_ms=41,
+                    p95_ms=160,
+                    p99_ms=2000,
+                ),
+            ],
         ),
         "generated_at": END + timedelta(seconds=5),
         "timeseries": timeseries(),
+        "load": LoadSummary(
+            shape="ramp",
+            description="steps of 10 users every 15 s up to 50, then hold 60 s",
+            peak_users=50,
+            requests=61234,
+            failures=3,
+            duration_s=11400.0,
+        ),
+        "target_version": TargetVersion(version="1.0.0", source="/openapi.json"),
+        "stated_durations": [
+            StatedDuration(seconds=86400, stated_by="profile staging: for 24 Hours"),
+            StatedDuration(seconds=172800, stated_by="no_timeout_errors_48h"),
+        ],
     }
     base.update(changes)
     return Report.model_validate(base)

@@ -76,3 +76,26 @@ def test_run_metadata_lists_target_profile_window_and_versions(report: Report) -
         "rendered by",
     ):
         assert text in page
+
+
+def test_the_header_shows_the_load_the_targets_version_and_the_window_note(
+    report: Report,
+) -> None:
+    page = render_html(report)
+    banner = page.split('<header class="banner', 1)[1].split("</header>", 1)[0]
+    assert "http://127.0.0.1:8000 · version 1.0.0 (from /openapi.json)" in banner
+    assert "shape ramp" in banner and "peak 50 users" in banner
+    assert "61234 requests (3 failed) in 3h 10m" in banner
+    assert "FAIL for this 3 h window; the 24 h and 48 h criteria need" in banner
+
+
+def test_the_page_has_a_per_route_table_from_locusts_view(report: Report) -> None:
+    routes = render_html(report).split('<section id="routes">', 1)[1].split("</section>")[0]
+    assert '<td><code>/models</code></td><td class="num">40000</td>' in routes
+    assert '<td class="num neg">3</td>' in routes  # failures stand out
+    assert "&lt;script&gt;" in routes and SCRIPT not in routes
+
+
+def test_a_failing_objective_carries_its_runbook_step(report: Report) -> None:
+    why = render_html(report).split('<section class="why">', 1)[1].split("</section>")[0]
+    assert "<strong>What to do:</strong> Diagnose: a low cache hit rate" in why

@@ -7,6 +7,7 @@ from report_fixture import SCRIPT, build_report, objective
 
 from reports import Report, Verdict
 from reports.markdown import MAX_SLICES, render_markdown
+from reports.templating import markdown_code_spans
 
 
 def test_the_markdown_report_matches_its_golden_file(report: Report) -> None:
@@ -23,14 +24,15 @@ def test_a_passing_report_says_so_first_and_has_no_failure_section() -> None:
         build_report(verdict=Verdict.PASS, exit_code=0, objectives=[objective()])
     )
     assert text.splitlines()[0].startswith("## ✅ SLO gate: PASS")
-    assert "all 1 gating objectives met" in text
+    assert "**PASS**: 1 of 1 gating objectives judged, all met." in text
     assert "What failed" not in text
 
 
 def test_every_objective_has_one_table_row_with_the_guide_wording(report: Report) -> None:
-    rows = [line for line in render_markdown(report).splitlines() if line.startswith("| ")]
-    assert len(rows) == 2 + len(report.objectives)  # header, separator, one per objective
-    assert any("P95 response time \\<200ms" in row and "-150 ms" in row for row in rows)
+    table = render_markdown(report).split("| | Objective |")[1].split("\n\n")[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ")]
+    assert len(rows) == 1 + len(report.objectives)  # separator, one per objective
+    assert any("P95 response time \\<200ms" in row and "-150.0 ms" in row for row in rows)
 
 
 def test_failed_objectives_are_explained_with_their_failing_slices(report: Report) -> None:
@@ -57,4 +59,10 @@ def test_a_script_label_cannot_become_html_or_break_the_table(report: Report) ->
 def test_a_query_is_shown_verbatim_in_a_code_span(report: Report) -> None:
     assert '`sum by (le) (increase(http_request_duration_seconds_bucket{path="/models"}' in (
         render_markdown(report)
+    )
+
+
+def test_commands_in_the_window_note_are_code_spans_and_the_rest_is_escaped() -> None:
+    assert str(markdown_code_spans("need <b> `slo check --last 48h` or *x*")) == (
+        "need \\<b\\> `slo check --last 48h` or \\*x\\*"
     )

@@ -10,8 +10,12 @@ import pytest
 from reports import Report, ReportFileError, client_line, read_json, result_table, write_json
 
 
-def test_a_written_report_reads_back_equal(report: Report, tmp_path: Path) -> None:
-    assert read_json(write_json(report, tmp_path)) == report
+def test_a_written_report_reads_back_equal_with_its_summary_filled_in(
+    report: Report, tmp_path: Path
+) -> None:
+    back = read_json(write_json(report, tmp_path))
+    assert back.summary.startswith("FAIL: 4 of 7 gating objectives judged, 2 failed: ")
+    assert back == report.model_copy(update={"summary": back.summary})
 
 
 @pytest.mark.parametrize(
@@ -48,10 +52,14 @@ def test_the_role_of_the_file_is_named_in_the_error(tmp_path: Path) -> None:
         read_json(tmp_path / "missing.json", role="--previous")
 
 
-def test_the_result_table_has_a_line_per_objective_and_the_verdict(report: Report) -> None:
+def test_the_result_table_has_a_line_per_objective_the_headline_and_the_verdict(
+    report: Report,
+) -> None:
     lines = result_table(report).splitlines()
     assert lines[0].startswith(f"profile {report.profile}  window ")
-    assert len(lines) == len(report.objectives) + 2
+    assert len(lines) == len(report.objectives) + 4
+    assert lines[-3].startswith("4 of 7 gating objectives judged, 2 failed: latency_p95, ")
+    assert lines[-2].startswith("FAIL for this 3 h window; the 24 h and 48 h criteria need ")
     assert lines[-1] == f"verdict: {report.verdict.value.upper()} (exit {report.exit_code})"
 
 

@@ -4,9 +4,19 @@ import math
 
 import pytest
 
-from scenarios.judging import RunTimes, client_stats, judged_window
+from reports import LoadSummary, TargetVersion, window_note
+from scenarios.judging import (
+    RunFacts,
+    RunTimes,
+    client_stats,
+    judge,
+    judged_window,
+    route_summaries,
+)
 from scenarios.plans import build_plan
 from scenarios.recorder import ClientRecorder
+from slo.evaluate import SpecConfig, Window
+from slo.rules.runbooks import RUNBOOKS
 from slo.slis import AGGREGATED
 
 T0 = 1_700_000_000.25
@@ -76,3 +86,65 @@ def test_the_client_count_range_rides_along_for_the_servers_scrape_edges() -> No
     stats = client_stats(recorder.window(1002, 1008), requests_range=(4, 8))
     assert stats.rows[AGGREGATED].requests == 6
     assert stats.requests_range == (4, 8)
+
+
+def test_route_summaries_give_each_routes_percentiles_busiest_first() -> None:
+    recorder = ClientRecorder()
+    for i in range(100):
+        recorder.record(ts=1000.5, route="/models", response_ms=float(i + 1), failed=i == 0)
+    recorder.record(ts=1001.5, route="/health", response_ms=3.0, failed=False)
+    rows = route_summaries(recorder.window(1000, 1010))
+    assert [(r.name, r.requests, r.failures) for r in rows] == [
+        ("/models", 100, 1),
+        ("/health", 1, 0),
+    ]
+    assert (rows[0].p50_ms, rows[0].p95_ms, rows[0].p99_ms) == (50.0, 95.0, 99.0)
+
+
+def test_the_judged_report_carries_the_load_the_version_and_the_routes() -> None:
+    recorder = ClientRecorder()
+    for second in range(1000, 1010):
+        recorder.record(ts=second + 0.5, route="/models", response_ms=20.0, failed=False)
+    stats = recorder.window(1000, 1010)
+    run = SpecConfig.load(spec=None, mapping=None, profile="load-test").run(
+        window=Window(start=1000, end=1010), client=client_stats(stats)
+    )
+    facts = RunFacts(
+        load=LoadSummary(shape="ab", peak_users=50, requests=10, failures=0, duration_s=10.0),
+        target_version=TargetVersion(version="1.0.0", source="/openapi.json"),
+        routes=tuple(route_summaries(stats)),
+    )
+    report = judge(run, facts)
+    assert report.load == facts.load
+    assert report.target_version == facts.target_version
+    assert report.client is not None
+    assert [r.name for r in report.client.routes] == ["/models"]
+    assert report.objective("throughput_rps").verdict == "fail"  # 1 req/s, not >= 100
+    assert report.exit_code == 1
+
+
+def test_a_failing_objective_carries_the_guides_runbook_step_and_a_passing_one_none() -> None:
+    recorder = ClientRecorder()
+    for second in range(1000, 1010):
+        recorder.record(ts=second + 0.5, route="/models", response_ms=20.0, failed=False)
+    run = SpecConfig.load(spec=None, mapping=None, profile="load-test").run(
+        window=Window(start=1000, end=1010), client=client_stats(recorder.window(1000, 1010))
+    )
+    report = judge(run)
+    assert report.objective("throughput_rps").runbook == RUNBOOKS["latency"]
+    assert report.objective("mean_latency").verdict == "pass"
+    assert report.objective("mean_latency").runbook is None
+
+
+def test_a_59_second_staging_run_says_which_stated_durations_it_cannot_cover() -> None:
+    run = SpecConfig.load(spec=None, mapping=None, profile="staging").run(
+        window=Window(start=1000, end=1059)
+    )
+    report = judge(run)
+    assert [d.seconds for d in report.stated_durations] == [86400.0, 172800.0]
+    note = window_note(report)
+    assert note is not None
+    assert note.endswith(
+        "for this 59 s window; the 24 h and 48 h criteria need "
+        "`slo check --last 48h` or `slo review`"
+    )

@@ -12,15 +12,22 @@ from slo.sources import EmbeddedSource, SampleStore
 from slo.spec import Resolver, default_spec_path, load_spec
 
 
-def with_gap(hour: int, gap: tuple[float, float] | None) -> EmbeddedSource:
-    """The golden recordings, with no sample in ``gap`` (shares of hour ``hour``'s window)."""
+def with_gap(
+    hour: int, gap: tuple[float, float] | None, *, target_down: bool = False
+) -> EmbeddedSource:
+    """The golden recordings, with no sample in ``gap`` (shares of hour ``hour``'s window);
+    with ``target_down`` the scrapes go on there, answered by nothing (``up`` 0)."""
     datasets = build_datasets()
     if gap is not None:
         start = T0 + hour * 3600
         low, high = start + gap[0] * WINDOW, start + gap[1] * WINDOW
         for ds in datasets.values():
             ds.samples = {
-                key: [(ts, v) for ts, v in points if not low <= ts < high]
+                key: [
+                    (ts, 0.0 if low <= ts < high else v)
+                    for ts, v in points
+                    if not low <= ts < high or (target_down and key[0] == "up")
+                ]
                 for key, points in ds.samples.items()
             }
     store = SampleStore()
@@ -88,3 +95,10 @@ def test_no_series_at_all_gives_no_coverage() -> None:
     empty = EmbeddedSource(SampleStore())
     assert scrape_coverage(empty, Resolver(), T0, T0 + WINDOW) is None
 
+
+def test_a_target_down_inside_the_window_is_scraped_data_not_a_gap() -> None:
+    # Prometheus kept scraping and recorded up 0: the availability objectives judge that
+    coverage = scrape_coverage(
+        with_gap(0, (0.3, 0.65), target_down=True), Resolver(), T0, T0 + WINDOW
+    )
+    assert coverage is not None and coverage.fraction == 1.0

@@ -56,6 +56,25 @@ def test_instant_queries_always_send_a_timeout() -> None:
     assert sent["timeout"] == "7s"
 
 
+def test_range_queries_send_fractional_slice_times_exactly_and_ask_for_no_cache() -> None:
+    # prometheus-api-client rounds start and end to whole seconds: a window starting
+    # mid-second would get every slice's answer at other times than its slices.
+    sent: dict[str, Any] = {}
+
+    class Recording:
+        def custom_query_range(self, query: str, **kwargs: Any) -> Any:
+            sent.update(kwargs["params"])
+            return [{"metric": {}, "values": [[1000.25, "1"], [1002.75, "2"]]}]
+
+    source = PrometheusSource(
+        PrometheusConfig(url="http://p"), client_factory=lambda c: Recording()
+    )
+    found = source.range("q", start=1000.25, end=1002.75, step=2.5)
+    assert (sent["start"], sent["end"], sent["nocache"]) == ("1000.250", "1002.750", "1")
+    assert [s.value for s in found[1000.25]] == [1.0]
+    assert [s.value for s in found[1002.75]] == [2.0]
+
+
 ROW = {
     "name": AGGREGATED,
     "method": "",

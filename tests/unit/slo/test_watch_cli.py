@@ -15,7 +15,7 @@ import pytest
 
 from reports import read_json
 from slo.cli import main
-from slo.cli.parser import build_parser
+from slo.cli.parser import build_parser, parse_args
 from slo.cli.watch_cmd import prepare, settings_from
 from slo.evaluate import Window
 from slo.watch import DEFAULTS
@@ -57,7 +57,7 @@ def watch_args(url: str, *extra: str) -> list[str]:
     ("extra", "message"),
     [
         (["--every", "15x"], "--every: expected a duration such as 10m"),
-        (["--window", "0s"], "--window: expected a positive duration, got 0 s"),
+        (["--window", "0s"], "--window: expected a positive duration, got '0s'"),
         (["--for", "soon"], "--for: expected a duration"),
         (["--on-trip-timeout", "0s"], "--on-trip-timeout: expected a positive duration"),
         (["--failure-limit", "0"], "--failure-limit: expected a whole number of ticks >= 1"),
@@ -93,7 +93,7 @@ def test_a_missing_prometheus_url_exits_3(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_the_defaults_are_the_ones_the_help_states() -> None:
-    args = build_parser().parse_args(watch_args("http://127.0.0.1:9"))
+    args = parse_args(watch_args("http://127.0.0.1:9"), {})
     settings = settings_from(args)
     assert (settings.every, settings.window, settings.duration) == (15.0, 300.0, 7200.0)
     assert (settings.failure_limit, settings.inconclusive_limit) == (1, 4)
@@ -170,14 +170,18 @@ def test_ctrl_c_writes_the_summary_and_exits_130(tmp_path: Path) -> None:
     assert len(summary.watch.ticks) >= 2
 
 
-def test_the_time_scale_and_baseline_window_reach_every_ticks_run_configuration() -> None:
-    args = build_parser().parse_args(
+def test_the_time_scale_and_baseline_window_reach_every_ticks_run_configuration(
+    tmp_path: Path,
+) -> None:
+    args = parse_args(
         watch_args(
             "http://user:s3cret@127.0.0.1:9",
             "--time-scale", "0.05",
             "--baseline-start", "2026-01-01T00:00:00Z",
             "--baseline-end", "2026-01-01T01:00:00Z",
-        )
+            "--report-dir", str(tmp_path),
+        ),
+        {},
     )  # fmt: skip
     ready = prepare(args)
     config = ready.config_for(Window(start=START, end=START + 300))
