@@ -104,9 +104,7 @@ def _timeline(facts: Mapping[str, Any], fault_at: float | None) -> list[dict[str
         if fact.get("first_request_at"):
             events.append((fact["first_request_at"], f"{name}: first request"))
             events.append((fact["last_request_at"], f"{name}: last request"))
-        trip = fact.get("trip")
-        if isinstance(trip, dict) and trip.get("at"):
-            events.append((trip["at"], f"{name}: trip {trip.get('objective')}"))
+        events += _alarms(name, fact)
         if fact.get("blind_at"):
             events.append((fact["blind_at"], f"{name}: blind at --inconclusive-limit"))
         if isinstance(fact.get("at"), int | float) and not fact.get("first_request_at"):
@@ -126,3 +124,15 @@ def _timeline(facts: Mapping[str, Any], fault_at: float | None) -> list[dict[str
         }
         for at, what in sorted(events)
     ]
+
+
+def _alarms(name: str, fact: Mapping[str, Any]) -> list[tuple[float, str]]:
+    """A run's watch trip and the workers its gate noticed lost."""
+    found = []
+    trip = fact.get("trip")
+    if isinstance(trip, dict) and trip.get("at"):
+        found.append((trip["at"], f"{name}: trip {trip.get('objective')}"))
+    for lost in fact.get("lost_workers") or []:
+        if lost.get("noticed_at"):
+            found.append((lost["noticed_at"], f"{name}: worker {lost['worker']} lost"))
+    return found

@@ -7,8 +7,10 @@ way its command writes: a `locust` run with the SLO gate (``exit_code``, ``reque
 ``failed``, ``slowest_ms``, the gate's ``verdict``, ``objectives`` (id: verdict) and
 ``values`` (id: value), the watch's ``trip``), ``slo watch --json-lines``
 (``exit_code``, ``outcome``, ``trip``, ``blind_at``, ``ticks``), ``slo check`` and
-``slo preflight`` (``exit_code``, ``verdict``, ``objectives``, ``values``). ``load``
-adds up every locust run of the method.
+``slo preflight`` (``exit_code``, ``verdict``, ``objectives``, ``values``). A
+distributed run's ``lost_workers`` are the workers its gate noticed lost (``worker``,
+``how``, ``last_seen_at``, ``noticed_at``). ``load`` adds up every locust run of the
+method.
 
 An expectation in the experiment's ``slo-harness-drill`` extension names a fact by its
 dotted path and a condition::
@@ -93,6 +95,16 @@ def _locust(args: list[str], output: Mapping[str, Any]) -> dict[str, Any]:
         fact["window"] = report.get("window")
         fact["values"] = _values(report)
         fact["reasons"] = {o["id"]: o.get("reason") for o in report.get("objectives", [])}
+    lost = _read_json(report_dir / "workers-lost.json")  # the gate's, when a worker was lost
+    fact["lost_workers"] = [
+        {
+            "worker": w.get("worker"),
+            "how": w.get("how"),
+            "last_seen_at": _unix(w.get("last_seen_at")),
+            "noticed_at": _unix(w.get("noticed_at")),
+        }
+        for w in (lost.get("lost", []) if isinstance(lost, dict) else [])
+    ]
     trip = _read_json(report_dir / "watch-trip.json")
     fact["trip"] = (
         {

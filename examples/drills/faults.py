@@ -3,9 +3,11 @@
 Each function is an action an experiment names (``module: examples.drills.faults``).
 It touches only processes the stack launcher started and recorded in
 ``STACK_DIR/state.json``, by their recorded pid (the launcher checks each pid's start
-time, so a reused pid is never hit), all on 127.0.0.1, and every wait is bounded.
-Each returns what it did, with the unix time it did it (``at``): that is the drill's
-``fault_at``.
+time, so a reused pid is never hit), all on 127.0.0.1, and every wait is bounded. The
+database faults (`database`: replay paused, tables locked) speak SQL to the stack's own
+servers through the DSNs it recorded; the Locust workers of a distributed run
+(`workers`) are the drill's own, recorded next to the stack. Each returns what it did,
+with the unix time it did it (``at``): that is the drill's ``fault_at``.
 
 On another platform these are the actions to swap for that platform's Chaos Toolkit
 extension (``chaosk8s.pod.actions.terminate_pods``, ``chaosaws.ec2.actions.stop_instances``,
@@ -27,16 +29,25 @@ from reference_app.stack.processes import spawn, start_time, wait_gone
 from reference_app.stack.servers import service_argv, service_env
 from reference_app.stack.state import ProcessRecord, load_state
 
+from .database import lock_catalog, pause_replay, release_drill_sessions, resume_replay
+from .workers import kill_worker, start_workers, stop_workers
+
 __all__ = [
     "kill_part",
+    "kill_worker",
+    "lock_catalog",
     "pause_part",
+    "pause_replay",
     "restart_part",
     "restart_service",
     "restore_stack",
+    "start_workers",
     "stop_stack_part",
 ]
 
 SERVICE = "service"
+PRIMARY = "primary"
+REPLICA = "replica"
 #: Bound on a part disappearing after a signal, or becoming healthy after a start.
 WAIT_SECONDS = 30.0
 #: Written by `restart_service` when the service runs with other settings than the
@@ -160,10 +171,12 @@ def restart_service(stack_dir: str, env: dict[str, str | None] | None = None) ->
 
 
 def restore_stack(stack_dir: str) -> dict[str, Any]:
-    """The experiments' rollback: resume every recorded part (SIGCONT is harmless to a
-    running one), start every stopped part, and give the service back its own settings
-    if a drill changed them. Idempotent."""
+    """The experiments' rollback: stop the drill's Locust workers, resume every recorded
+    part (SIGCONT is harmless to a running one), start every stopped part, resume WAL
+    replay on the replica, end any drill session left on the primary (a lock), and give
+    the service back its own settings if a drill changed them. Idempotent."""
     directory = Path(stack_dir)
+    workers = stop_workers(stack_dir)
     info = load_stack(directory)
     resumed = []
     for part, pid in info.pids.items():
@@ -177,6 +190,9 @@ def restore_stack(stack_dir: str) -> dict[str, Any]:
         if part not in load_stack(directory).pids:
             start_part(load_stack(directory), part)
             started.append(part)
+    parts = load_stack(directory).pids
+    replaying = resume_replay(stack_dir) if REPLICA in parts else None
+    sessions_ended = release_drill_sessions(stack_dir) if PRIMARY in parts else None
     service = None
     if (directory / OVERRIDES_FILE).exists() and SERVICE not in started:
         service = restart_service(stack_dir, {})
@@ -185,5 +201,8 @@ def restore_stack(stack_dir: str) -> dict[str, Any]:
         "at": time.time(),
         "resumed": resumed,
         "started": started,
+        "workers_stopped": workers,
+        "replica_replaying": replaying,
+        "drill_sessions_ended": sessions_ended,
         "service_settings_restored": service is not None,
     }

@@ -4,8 +4,9 @@
 the others read the reference service's own `/metrics` and log, to show what the SLOs
 cannot (database queries per cache key, the circuit breaker's log lines). Every
 request goes to the URL given, which must be on loopback unless DRILL_ALLOW_REMOTE=1;
-every loop is bounded in count and time. The recovery probes live in `recovery`, the
-HTTP plumbing in `probe_http`; the experiments name them all through this module.
+every loop is bounded in count and time. The recovery probes live in `recovery`, those
+of what happens during a fault in `during`, the replica's lag in `database`, the HTTP
+plumbing in `probe_http`; the experiments name them all through this module.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any
 
 import httpx
 
+from .database import replica_lag_back
+from .during import reads_again, service_during, wait_for_gauge, wait_for_requests
 from .probe_http import (
     TIMEOUT_SECONDS,
     check_loopback,
@@ -36,10 +39,15 @@ __all__ = [
     "catalog_burst",
     "db_reads_during",
     "prometheus_sees_again",
+    "reads_again",
+    "replica_lag_back",
     "replica_reads_again",
+    "service_during",
     "service_log",
     "stampede",
+    "wait_for_gauge",
     "wait_for_quiet",
+    "wait_for_requests",
 ]
 
 #: Catalog routes any host serving the catalog API answers (the guide's own first).

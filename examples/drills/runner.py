@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -35,8 +36,10 @@ from chaoslib.loader import load_experiment
 from slo.metrics import HTTP_REQUESTS, LABEL_PATH, LABEL_STATUS
 from slo.query import Increase, render_query
 from slo.spec import Resolver, Selector
+from slo.timeutil import parse_duration
 
 from .evaluation import EXTENSION, evaluate
+from .recovery import prometheus_sees_up
 from .report import write_drill_report
 
 __all__ = ["EXPERIMENTS", "DrillOptions", "Target", "experiment_files", "run_drill"]
@@ -50,7 +53,10 @@ ORDER = (
     "redis-killed",
     "redis-paused",
     "replica-stopped",
+    "replica-lagging",
+    "primary-slow",
     "prometheus-down",
+    "worker-lost",
     "rollback-cache",
     "rollback-replica",
 )
@@ -123,7 +129,7 @@ def _stack(command: str, stack_dir: Path, *extra: str) -> subprocess.CompletedPr
 
 @contextlib.contextmanager
 def _deployment(
-    name: str, extension: Mapping[str, Any], target: Target | None, out: Path
+    name: str, extension: Mapping[str, Any], target: Target | None, out: Path, history_s: float
 ) -> Iterator[tuple[Target | None, str | None]]:
     """The given target as it is; else a fresh stack (`python -m reference_app.stack up`),
     always stopped (`down`) at the end, its logs kept in `out/stack-logs`."""
@@ -139,10 +145,16 @@ def _deployment(
             yield None, error
             return
         parts = json.loads(up.stdout)["parts"]
+        prometheus_url = parts["prometheus"]["url"]
+        # the steady state judges the last 10 s and the watch its window: the scrapes
+        # before the service listened (a stack without the replica is up sooner) must be
+        # older than that, and Prometheus must have scraped for that long (scrape coverage)
+        if not prometheus_sees_up(prometheus_url, window_s=history_s)["again"]:
+            log.warning("[%s] Prometheus did not see every part up for %g s", name, history_s)
         yield (
             Target(
                 service_url=parts["service"]["url"],
-                prometheus_url=parts["prometheus"]["url"],
+                prometheus_url=prometheus_url,
                 stack_dir=stack_dir,
             ),
             None,
@@ -154,6 +166,12 @@ def _deployment(
         if (stack_dir / "logs").is_dir():
             shutil.copytree(stack_dir / "logs", out / "stack-logs", dirs_exist_ok=True)
         shutil.rmtree(stack_dir, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def _new_stack_dir(name: str) -> Path:
@@ -175,12 +193,14 @@ def run_drill(path: Path, options: DrillOptions) -> dict[str, Any]:
     began = time.time()
     overrides: dict[str, Any] = dict(extension.get("short") or {}) if options.short else {}
     overrides.update(options.overrides)
+    window = (experiment.get("configuration") or {}).get("watch_window", "10s")
     journal: dict[str, Any] = {}
     config: dict[str, Any] = {}
     server: dict[str, Any] = {}
     setup_error = None
     try:
-        with _deployment(name, extension, options.target, out) as (target, error):
+        history = max(10.0, parse_duration(str(overrides.get("watch_window", window))) + 1.0)
+        with _deployment(name, extension, options.target, out, history) as (target, error):
             setup_error = error
             if target is not None:
                 env = {
@@ -189,6 +209,8 @@ def run_drill(path: Path, options: DrillOptions) -> dict[str, Any]:
                     "DRILL_OUT": str(out),
                     "DRILL_LOCUSTFILE": str(ROOT / "locustfile.py"),
                     "DRILL_CRITERIA": str(CRITERIA),
+                    # a free loopback port for a distributed run's Locust master
+                    "DRILL_MASTER_PORT": str(_free_port()),
                     # `slo` and `locust` of this environment for the process activities
                     "PATH": os.pathsep.join(
                         [str(Path(sys.executable).parent), os.environ.get("PATH", "")]

@@ -30,6 +30,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(150)]
 EVERY, WINDOW, SCRAPE = 1.0, 10.0, 1.0
 #: Query time and the service noticing the fault: what the bounds do not count.
 SLACK = 2.5
+#: The service's replica lag samples, its request deadline, the escalation's time-scaled
+#: slice (1 m x 0.05), Locust's heartbeat interval.
+SAMPLE, DEADLINE, SLICE, HEARTBEAT = 1.0, 5.0, 3.0, 1.0
 
 Drill = dict[str, Any]
 
@@ -61,6 +64,32 @@ def replica_stopped(drill: Drill) -> None:
     assert check(drill, "the primary takes the reads")["ok"]
 
 
+def replica_lagging(drill: Drill) -> None:
+    # the service's bound is 30 s of lag, counted from its first sample (one a second)
+    # that saw the primary past the replica's replay position
+    assert 30 <= drill["detection_delay_s"] <= 30 + 2 * SAMPLE + SLACK
+    assert drill["failed"] == 0
+    assert check(drill, "reads leave the stale replica")["ok"]
+    assert check(drill, "after pg_wal_replay_resume()")["ok"]
+
+
+def primary_slow(drill: Drill) -> None:
+    # the first 504s end 5 s (the deadline) after the lock; five failing 3 s slices in a
+    # row follow, the first of which may start up to a slice before that first 504
+    delay = drill["detection_delay_s"]
+    assert delay >= DEADLINE + 4 * SLICE - SCRAPE, delay
+    assert delay <= DEADLINE + 5 * SLICE + EVERY + SCRAPE + SLACK, delay
+    assert drill["failed"] > 0 and drill["slowest_ms"] < 6000
+    assert check(drill, "cached responses keep being served")["ok"]
+
+
+def worker_lost(drill: Drill) -> None:
+    # Locust marks a worker missing after 3 heartbeats (a second apart) without one;
+    # the gate's roll looks every second
+    assert 2 <= drill["detection_delay_s"] <= 3 + 2 * HEARTBEAT + EVERY + SLACK
+    assert check(drill, "the gate does not judge the run as if the load were complete")["ok"]
+
+
 def prometheus_down(drill: Drill) -> None:
     # blind after --inconclusive-limit (4) ticks a second apart
     assert 0 < drill["detection_delay_s"] <= 4 * EVERY + SLACK
@@ -81,7 +110,10 @@ KEY: dict[str, Callable[[Drill], None]] = {
     "redis-killed": redis_killed,
     "redis-paused": redis_paused,
     "replica-stopped": replica_stopped,
+    "replica-lagging": replica_lagging,
+    "primary-slow": primary_slow,
     "prometheus-down": prometheus_down,
+    "worker-lost": worker_lost,
     "rollback-cache": rollback_cache,
     "rollback-replica": rollback_replica,
 }

@@ -6,6 +6,7 @@ pass `slo lint`, and a journal becomes a summary entry of DESIGN's contract
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -44,6 +45,7 @@ ENV = {
     "DRILL_PROMETHEUS_URL": "http://127.0.0.1:2",
     "DRILL_STACK_DIR": "/tmp/none",
     "DRILL_OUT": "/tmp/none",
+    "DRILL_MASTER_PORT": "1",
 }
 
 
@@ -65,6 +67,13 @@ def test_each_experiment_is_valid_and_states_its_expectations(
         assert check["ok"] is False and "(no such fact)" in check["got"]
     assert set(extension["short"]) <= set(experiment["configuration"])
     assert [r["name"] for r in experiment["rollbacks"]] == ["restore-stack"]
+
+
+def test_the_drills_page_lists_every_shipped_drill() -> None:
+    page = (ROOT / "docs" / "drills.md").read_text(encoding="utf-8")
+    table = page.split("## The drills\n", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^\| `([a-z-]+)` \|", table, flags=re.MULTILINE)
+    assert listed == [p.stem for p in experiment_files()]  # in the order `make drills` runs
 
 
 def test_the_drills_criteria_pass_slo_lint() -> None:
