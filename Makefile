@@ -5,7 +5,7 @@ SHELL := /bin/bash
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-APT_PACKAGES := redis-server prometheus postgresql apache2-utils wrk chromium
+APT_PACKAGES := redis-server prometheus postgresql apache2-utils wrk chromium victoria-metrics
 STACK_DIR ?= .stack/demo
 REPORT_DIR ?= reports-out
 PYTEST_ARGS ?=
@@ -36,7 +36,7 @@ check: bootstrap ## Lint (ruff), format check and type check (mypy)
 	$(VENV)/bin/mypy
 
 test: check ## Run the whole test suite (starts its own Redis, PostgreSQL, Prometheus)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 demo: bootstrap ## Stack up, ramp load judged by the staging profile, report in reports-out/, stack down
 	$(PY) examples/demo.py --stack-dir $(STACK_DIR) --report-dir $(REPORT_DIR)
@@ -47,7 +47,7 @@ demo-before: bootstrap ## The same without Redis and replica (the guide's "befor
 impact: bootstrap ## Same load before (no Redis, no replica) and after; the Expected Impact table in reports-out/impact/
 	$(PY) examples/impact.py --stack-dir $(STACK_DIR)-impact --report-dir $(REPORT_DIR)/impact
 
-drills: bootstrap ## Fault drills (Chaos Toolkit) under load, judged by the harness; reports-out/drills/ (~6 min)
+drills: bootstrap ## Fault drills (Chaos Toolkit) under load, judged by the harness; reports-out/drills/ (~10 min)
 	$(PY) -m examples.drills --out $(REPORT_DIR)/drills $(DRILLS_ARGS)
 
 step3: bootstrap ## Only the guide's Step 3 checks against a fresh stack (no load)

@@ -18,6 +18,25 @@ from stack_dirs import new_stack_dir
 from reference_app.stack import StackInfo, StackOptions, start_stack, stop_stack
 
 HERE = Path(__file__).parent
+#: Modules whose tests run Locust or other load, or time a detection: marked `slow`.
+LOAD_MODULES = frozenset(
+    {
+        "test_demo",
+        "test_drills",
+        "test_gate",
+        "test_github_actions",
+        "test_impact",
+        "test_service_layers",
+        "test_service_load",
+        "test_service_memory",
+        "test_shapes_smoke",
+        "test_slo_coverage",
+        "test_slo_watch",
+        "test_slo_watch_escalation",
+    }
+)
+#: Unit-test modules that import Locust (and so gevent's monkey-patching) in-process.
+LOCUST_IMPORTERS = frozenset({"test_gate_end", "test_locust_json", "test_examples_distributed"})
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
@@ -25,6 +44,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in Path(item.path).parents:
             item.add_marker(pytest.mark.integration)
+        if Path(item.path).stem in LOAD_MODULES:
+            item.add_marker(pytest.mark.slow)
+        if Path(item.path).stem in LOCUST_IMPORTERS:
+            # Importing Locust gevent-patches the whole process: under xdist these unit
+            # tests join the load runs' worker, where they come last (collection order).
+            item.add_marker(pytest.mark.xdist_group("load"))
+        if item.get_closest_marker("slow") is not None:
+            # Under `pytest -n 2 --dist loadgroup` (make test) the load runs take turns on
+            # one worker, so no two load runs (and their latency and detection bounds)
+            # share the 2 cores; the rest of the suite (unit tests, golden data, the CLI)
+            # runs beside them on the other worker.
+            item.add_marker(pytest.mark.xdist_group("load"))
 
 
 @pytest.fixture
