@@ -10,6 +10,10 @@ STACK_DIR ?= .stack/demo
 REPORT_DIR ?= reports-out
 PYTEST_ARGS ?=
 DRILLS_ARGS ?=
+# The drills' short forms time detections: they run alone, after the two-worker run.
+DRILL_TESTS := tests/integration/test_drills.py
+# Unit tests that import Locust in-process (gevent-patching it): never under xdist.
+LOCUST_IMPORTERS := tests/unit/scenarios/test_gate_end.py tests/unit/slo/test_locust_json.py tests/unit/test_examples_distributed.py
 
 .PHONY: help bootstrap check test demo demo-before impact drills step3 stack-up stack-down stack-status bench clean
 
@@ -36,7 +40,8 @@ check: bootstrap ## Lint (ruff), format check and type check (mypy)
 	$(VENV)/bin/mypy
 
 test: check ## Run the whole test suite (starts its own Redis, PostgreSQL, Prometheus)
-	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup --ignore=$(DRILL_TESTS) $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS) $(DRILL_TESTS) $(LOCUST_IMPORTERS)
 
 demo: bootstrap ## Stack up, ramp load judged by the staging profile, report in reports-out/, stack down
 	$(PY) examples/demo.py --stack-dir $(STACK_DIR) --report-dir $(REPORT_DIR)

@@ -35,8 +35,6 @@ LOAD_MODULES = frozenset(
         "test_slo_watch_escalation",
     }
 )
-#: Unit-test modules that import Locust (and so gevent's monkey-patching) in-process.
-LOCUST_IMPORTERS = frozenset({"test_gate_end", "test_locust_json", "test_examples_distributed"})
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
@@ -46,10 +44,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.integration)
         if Path(item.path).stem in LOAD_MODULES:
             item.add_marker(pytest.mark.slow)
-        if Path(item.path).stem in LOCUST_IMPORTERS:
-            # Importing Locust gevent-patches the whole process: under xdist these unit
-            # tests join the load runs' worker, where they come last (collection order).
-            item.add_marker(pytest.mark.xdist_group("load"))
         if item.get_closest_marker("slow") is not None:
             # Under `pytest -n 2 --dist loadgroup` (make test) the load runs take turns on
             # one worker, so no two load runs (and their latency and detection bounds)

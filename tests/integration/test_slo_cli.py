@@ -79,7 +79,7 @@ def test_check_prints_a_verdict_table(
     )
     lines = capsys.readouterr().out.splitlines()
     row = next(line for line in lines if "cache_hit_rate" in line)
-    assert row.split()[:3] == ["FAIL", "cache_hit_rate", "80%"]
+    assert row.split()[:3] == ["FAIL", "cache_hit_rate", "80.00%"]
     assert lines[-1] == "verdict: FAIL (exit 1)"
 
 

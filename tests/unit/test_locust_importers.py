@@ -1,0 +1,37 @@
+"""The modules `make test` keeps out of its xdist run (tests/conftest.py) are exactly the
+ones that import Locust in-process, and the Makefile runs each of them afterwards."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parents[1]
+ROOT = TESTS.parent
+# tests/conftest.py by path: other conftest modules may already be imported as "conftest"
+_spec = importlib.util.spec_from_file_location("tests_root_conftest", TESTS / "conftest.py")
+assert _spec is not None and _spec.loader is not None
+_root = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_root)
+LOCUST_IMPORTERS: tuple[str, ...] = _root.LOCUST_IMPORTERS
+
+# A top-level import of Locust, or of a scenarios module that imports it.
+LOCUST = re.compile(r"^(import locust|from locust[ .]|from scenarios\.gate import)", re.M)
+
+
+def test_every_module_importing_locust_is_kept_out_of_the_xdist_run() -> None:
+    found = sorted(
+        str(p.relative_to(TESTS))
+        for p in TESTS.rglob("test_*.py")
+        if p.name != Path(__file__).name and LOCUST.search(p.read_text(encoding="utf-8"))
+    )
+    assert found == sorted(LOCUST_IMPORTERS)
+
+
+def test_the_makefile_runs_them_after_the_parallel_run() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    listed = re.search(r"^LOCUST_IMPORTERS := (.+)$", makefile, re.M)
+    assert listed is not None
+    assert sorted(listed.group(1).split()) == sorted(f"tests/{p}" for p in LOCUST_IMPORTERS)
+    assert "$(PY) -m pytest $(PYTEST_ARGS) $(DRILL_TESTS) $(LOCUST_IMPORTERS)" in makefile
