@@ -41,7 +41,8 @@ check: bootstrap ## Lint (ruff), format check and type check (mypy)
 
 test: check ## Run the whole test suite (starts its own Redis, PostgreSQL, Prometheus)
 	$(PY) -m pytest -n 2 --dist loadgroup --ignore=$(DRILL_TESTS) $(PYTEST_ARGS)
-	$(PY) -m pytest $(PYTEST_ARGS) $(DRILL_TESTS) $(LOCUST_IMPORTERS)
+	$(PY) -m pytest $(PYTEST_ARGS) $(DRILL_TESTS)
+	$(PY) -m pytest $(PYTEST_ARGS) $(LOCUST_IMPORTERS)
 
 demo: bootstrap ## Stack up, ramp load judged by the staging profile, report in reports-out/, stack down
 	$(PY) examples/demo.py --stack-dir $(STACK_DIR) --report-dir $(REPORT_DIR)

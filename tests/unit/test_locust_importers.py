@@ -34,4 +34,5 @@ def test_the_makefile_runs_them_after_the_parallel_run() -> None:
     listed = re.search(r"^LOCUST_IMPORTERS := (.+)$", makefile, re.M)
     assert listed is not None
     assert sorted(listed.group(1).split()) == sorted(f"tests/{p}" for p in LOCUST_IMPORTERS)
-    assert "$(PY) -m pytest $(PYTEST_ARGS) $(DRILL_TESTS) $(LOCUST_IMPORTERS)" in makefile
+    # in a process of their own: patching after ssl is imported (the drills import it) breaks
+    assert "\t$(PY) -m pytest $(PYTEST_ARGS) $(LOCUST_IMPORTERS)\n" in makefile
