@@ -45,6 +45,7 @@ __all__ = [
     "service_during",
     "service_log",
     "stampede",
+    "wait_for_file",
     "wait_for_gauge",
     "wait_for_quiet",
     "wait_for_requests",
@@ -82,6 +83,20 @@ def wait_for_quiet(
         now = served(read_samples(service_url))
         if now != last:
             last, still_since = now, time.monotonic()
+    return {"at": time.time(), "waited_s": round(time.time() - began, 2)}
+
+
+def wait_for_file(path: str, timeout_s: float = 120.0) -> dict[str, Any]:
+    """Wait (bounded) until `path` exists: a background command has written its last
+    file (`slo watch` writes its summary report when it ends, tripped or not). Raises
+    TimeoutError after `timeout_s`, so the experiment records the probe as failed."""
+    target = Path(path)
+    began = time.time()
+    deadline = time.monotonic() + max(0.0, float(timeout_s))
+    while not target.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{target} did not appear within {timeout_s:g}s")
+        time.sleep(0.25)
     return {"at": time.time(), "waited_s": round(time.time() - began, 2)}
 
 

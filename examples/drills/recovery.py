@@ -73,40 +73,45 @@ def fewest_samples(selector: Selector, *, window: str) -> str:
     return render("worst_series", func="min", query=per_series)
 
 
+def _instant_value(prometheus_url: str, query: str) -> float | None:
+    """The first sample of an instant query, None when it returned nothing or failed."""
+    try:
+        result = httpx.get(
+            f"{prometheus_url}/api/v1/query",
+            params={"query": query},
+            timeout=TIMEOUT_SECONDS,
+            trust_env=False,
+        ).json()["data"]["result"]
+        return float(result[0]["value"][1]) if result else None
+    except (httpx.HTTPError, ValueError, KeyError, IndexError):
+        return None
+
+
 def prometheus_sees_up(
     prometheus_url: str, window_s: float = 10.0, timeout_s: float = 30.0
 ) -> dict[str, Any]:
     """Wait (bounded) until every target Prometheus scrapes was up for the whole last
     `window_s` (the lowest `up` sample of any target over the window is 1, and the window
-    holds a scrape a second): the scrapes
-    that found a part not listening yet, while a fresh stack started, are older than the
-    steady state's window."""
+    holds a scrape a second): the scrapes that found a part not listening yet, while a
+    fresh stack started, are older than the steady state's window."""
     check_loopback(prometheus_url)
     began = time.time()
+    window = f"{window_s:g}s"
     resolved = Resolver().resolve(Selector(metric=UP)).promql()
     lowest = render("over_time", func="min_over_time", args="", selector=resolved,
-                    window=f"{window_s:g}s", at="")  # fmt: skip
-    query = render("worst_series", func="min", query=lowest)
+                    window=window, at="")  # fmt: skip
     # ... and for the whole window: as many scrapes as a 1 s interval gives (the stack's),
     # less one, so a window reaching back before Prometheus started does not count
-    scrapes = render("count_over_time", selector=resolved, window=f"{window_s:g}s", at="")
-    fewest = render("worst_series", func="min", query=scrapes)
     query = render(
-        "guarded", alert=query, requests=fewest, min_requests=f"{max(window_s - 1, 1):g}"
+        "guarded",
+        alert=render("worst_series", func="min", query=lowest),
+        requests=fewest_samples(Selector(metric=UP), window=window),
+        min_requests=f"{max(window_s - 1, 1):g}",
     )
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        try:
-            result = httpx.get(
-                f"{prometheus_url}/api/v1/query",
-                params={"query": query},
-                timeout=TIMEOUT_SECONDS,
-                trust_env=False,
-            ).json()["data"]["result"]
-            if result and float(result[0]["value"][1]) >= 1:
-                return {"again": True, "after_s": round(time.time() - began, 2)}
-        except (httpx.HTTPError, ValueError, KeyError, IndexError):
-            pass
+        if (_instant_value(prometheus_url, query) or 0.0) >= 1:
+            return {"again": True, "after_s": round(time.time() - began, 2)}
         time.sleep(0.5)
     return {"again": False, "after_s": round(time.time() - began, 2)}
 
@@ -125,16 +130,7 @@ def prometheus_sees_again(
     deadline = time.monotonic() + timeout_s
     seen = 0.0
     while time.monotonic() < deadline:
-        try:
-            result = httpx.get(
-                f"{prometheus_url}/api/v1/query",
-                params={"query": query},
-                timeout=TIMEOUT_SECONDS,
-                trust_env=False,
-            ).json()["data"]["result"]
-            seen = float(result[0]["value"][1]) if result else 0.0
-        except (httpx.HTTPError, ValueError, KeyError, IndexError):
-            seen = 0.0
+        seen = _instant_value(prometheus_url, query) or 0.0
         if seen >= wanted:
             return {"again": True, "after_s": round(time.time() - began, 2), "scrapes": seen}
         time.sleep(0.5)

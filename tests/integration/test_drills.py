@@ -30,9 +30,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(150)]
 EVERY, WINDOW, SCRAPE = 1.0, 10.0, 1.0
 #: Query time and the service noticing the fault: what the bounds do not count.
 SLACK = 2.5
-#: The service's replica lag samples, its request deadline, the escalation's time-scaled
-#: slice (1 m x 0.05), Locust's heartbeat interval.
-SAMPLE, DEADLINE, SLICE, HEARTBEAT = 1.0, 5.0, 3.0, 1.0
+#: The service's replica lag samples, its request deadline, primary-slow's time-scaled
+#: slice (1 m x 0.1, longer than the deadline), Locust's heartbeat interval.
+SAMPLE, DEADLINE, SLICE, HEARTBEAT = 1.0, 5.0, 6.0, 1.0
 
 Drill = dict[str, Any]
 
@@ -74,7 +74,7 @@ def replica_lagging(drill: Drill) -> None:
 
 
 def primary_slow(drill: Drill) -> None:
-    # the first 504s end 5 s (the deadline) after the lock; five failing 3 s slices in a
+    # the first 504s end 5 s (the deadline) after the lock; five failing 6 s slices in a
     # row follow, the first of which may start up to a slice before that first 504
     delay = drill["detection_delay_s"]
     assert delay >= DEADLINE + 4 * SLICE - SCRAPE, delay
