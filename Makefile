@@ -10,7 +10,8 @@ STACK_DIR ?= .stack/demo
 REPORT_DIR ?= reports-out
 PYTEST_ARGS ?=
 DRILLS_ARGS ?=
-# The drills' short forms time detections: they run alone, after the two-worker run.
+# The drills' short forms time detections: after the two-worker run, two drills at a time
+# (each on its own stack; their waits leave the cores mostly idle).
 DRILL_TESTS := tests/integration/test_drills.py
 # Unit tests that import Locust in-process (gevent-patching it): never under xdist.
 LOCUST_IMPORTERS := tests/unit/scenarios/test_gate_end.py tests/unit/slo/test_locust_json.py tests/unit/test_examples_distributed.py
@@ -41,7 +42,7 @@ check: bootstrap ## Lint (ruff), format check and type check (mypy)
 
 test: check ## Run the whole test suite (starts its own Redis, PostgreSQL, Prometheus)
 	$(PY) -m pytest -n 2 --dist loadgroup --ignore=$(DRILL_TESTS) $(PYTEST_ARGS)
-	$(PY) -m pytest $(PYTEST_ARGS) $(DRILL_TESTS)
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS) $(DRILL_TESTS)
 	$(PY) -m pytest $(PYTEST_ARGS) $(LOCUST_IMPORTERS)
 
 demo: bootstrap ## Stack up, ramp load judged by the staging profile, report in reports-out/, stack down

@@ -137,18 +137,37 @@ def resume_replay(stack_dir: str) -> bool | None:
     return asyncio.run(resume())
 
 
-def lock_catalog(stack_dir: str, seconds: float, tables: list[str] | None = None) -> dict[str, Any]:
+def lock_catalog(
+    stack_dir: str,
+    seconds: float,
+    tables: list[str] | None = None,
+    until_files: list[str] | None = None,
+) -> dict[str, Any]:
     """Hold an ACCESS EXCLUSIVE lock on the catalog's tables on the primary for `seconds`
     (what a migration or `VACUUM FULL` takes): every catalog query on the primary waits,
     the service's primary pool fills with waiting queries, and requests that need the
-    database end at the service's deadline (504). Cached responses need no query."""
+    database end at the service's deadline (504). Cached responses need no query.
+    With `until_files`, the lock is released as soon as all of them exist (the watch and
+    the load have ended: the fault has been judged), and after `seconds` at the latest."""
     locked = tuple(tables or CATALOG_TABLES)
     if not all(t.isidentifier() for t in locked):
         raise ValueError(f"not table names: {locked!r}")
-    return asyncio.run(_lock(stack_dir, _check_seconds(seconds), locked))
+    waits = tuple(Path(f) for f in until_files or ())
+    return asyncio.run(_lock(stack_dir, _check_seconds(seconds), locked, waits))
 
 
-async def _lock(stack_dir: str, seconds: float, tables: tuple[str, ...]) -> dict[str, Any]:
+async def _hold(seconds: float, until: tuple[Path, ...]) -> None:
+    """Sleep `seconds`, or less once every file of `until` (if any) exists."""
+    ends = time.monotonic() + seconds
+    while (left := ends - time.monotonic()) > 0:
+        if until and all(path.exists() for path in until):
+            return
+        await asyncio.sleep(min(0.25, left))
+
+
+async def _lock(
+    stack_dir: str, seconds: float, tables: tuple[str, ...], until: tuple[Path, ...]
+) -> dict[str, Any]:
     conn = await _connect(_dsn(stack_dir, PRIMARY, db=CATALOG_DB))
     try:
         # If the drill dies holding the lock, the server ends the transaction itself.
@@ -158,7 +177,7 @@ async def _lock(stack_dir: str, seconds: float, tables: tuple[str, ...]) -> dict
             await conn.execute("SET LOCAL lock_timeout = '5s'")
             await conn.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
             at = time.time()
-            await asyncio.sleep(seconds)
+            await _hold(seconds, until)
         released_at = time.time()
     finally:
         await conn.close(timeout=CONNECT_SECONDS)
@@ -167,6 +186,7 @@ async def _lock(stack_dir: str, seconds: float, tables: tuple[str, ...]) -> dict
         "resumed_at": released_at,
         "held_s": round(released_at - at, 3),
         "tables": list(tables),
+        "released_early": released_at - at < seconds - 0.5,
     }
 
 

@@ -8,13 +8,19 @@ name them through `examples.drills.probes`.
 from __future__ import annotations
 
 import math
-import random
 import time
 from typing import Any
 
 import httpx
 
-from .probe_http import TIMEOUT_SECONDS, check_loopback, read_samples, served, total
+from .probe_http import (
+    TIMEOUT_SECONDS,
+    UncachedPages,
+    check_loopback,
+    read_samples,
+    served,
+    total,
+)
 
 __all__ = ["reads_again", "service_during", "wait_for_gauge", "wait_for_requests"]
 
@@ -125,23 +131,18 @@ def wait_for_requests(service_url: str, count: int, timeout_s: float = 60.0) -> 
 
 
 def reads_again(service_url: str, timeout_s: float = 60.0) -> dict[str, Any]:
-    """After the database was blocked: a list page no cache holds, one at a time every
-    0.25 s (bounded by `timeout_s`), until one is answered 200 within a second."""
+    """After the database was blocked: a list page no cache holds (a new one each time), one
+    at a time every 0.25 s (bounded by `timeout_s`), until one is answered 200 within a second."""
     check_loopback(service_url)
     began = time.time()
     deadline = time.monotonic() + timeout_s
-    rng = random.Random()
     sent = 0
     with httpx.Client(base_url=service_url, timeout=TIMEOUT_SECONDS, trust_env=False) as client:
+        pages = UncachedPages(client, limit=18)
         while time.monotonic() < deadline:
-            path = f"/models?limit=18&offset={rng.randrange(0, 2900)}"
             sent += 1
-            asked = time.perf_counter()
-            try:
-                ok = client.get(path).status_code == 200
-            except httpx.HTTPError:
-                ok = False
-            if ok and time.perf_counter() - asked < 1.0:
+            status, ms, cached = pages.get()
+            if status == 200 and ms < 1000 and not cached:
                 at = time.time()
                 return {"again": True, "at": at, "after_s": _since(began), "requests": sent}
             time.sleep(0.25)

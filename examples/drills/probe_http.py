@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import time
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +15,11 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 TIMEOUT_SECONDS = 10.0
+#: The list-page offsets the uncached-page probes draw from, each at most once per probe
+#: (a page asked twice is a cache hit, not a database read).
+PAGES = 2900
+#: Pages an uncached-page probe may find already cached (skipped) before it counts one.
+CACHED_TRIES = 5
 
 
 #: Set to 1 to let these probes send requests to a host that is not this machine (your
@@ -71,6 +77,37 @@ async def get_all(base_url: str, paths: list[str], concurrency: int) -> list[tup
         base_url=base_url, timeout=TIMEOUT_SECONDS, limits=limits, trust_env=False
     ) as client:
         return list(await asyncio.gather(*(one(client, p) for p in paths)))
+
+
+class UncachedPages:
+    """List pages no cache holds, one GET at a time: each page at most once, and a page
+    some earlier probe left cached (`X-Cache: HIT`) is skipped and another one asked."""
+
+    def __init__(self, client: httpx.Client, limit: int) -> None:
+        self._client = client
+        self._limit = limit
+        self._offsets = iter(random.Random().sample(range(PAGES), PAGES))
+        self.skipped = 0  # pages that turned out to be cached
+
+    def get(self) -> tuple[int, float, bool]:
+        """(status, or 0 on a transport error; ms; whether it was a cache hit) of one page:
+        one that was not a cache hit, unless CACHED_TRIES pages in a row were."""
+        status, ms, cached = 0, 0.0, False
+        for _ in range(CACHED_TRIES):
+            offset = next(self._offsets, None)
+            if offset is None:
+                break
+            sent = time.perf_counter()
+            try:
+                response = self._client.get(f"/models?limit={self._limit}&offset={offset}")
+            except httpx.HTTPError:
+                return 0, (time.perf_counter() - sent) * 1000, False
+            status, ms = response.status_code, (time.perf_counter() - sent) * 1000
+            cached = response.headers.get("x-cache") == "HIT"
+            if not cached:
+                break
+            self.skipped += 1
+        return status, ms, cached
 
 
 def outcome(results: list[tuple[int, float]]) -> dict[str, Any]:
