@@ -54,7 +54,7 @@ demo-before: bootstrap ## The same without Redis and replica (the guide's "befor
 impact: bootstrap ## Same load before (no Redis, no replica) and after; the Expected Impact table in reports-out/impact/
 	$(PY) examples/impact.py --stack-dir $(STACK_DIR)-impact --report-dir $(REPORT_DIR)/impact
 
-drills: bootstrap ## Fault drills (Chaos Toolkit) under load, judged by the harness; reports-out/drills/ (~10 min)
+drills: bootstrap ## Fault drills (Chaos Toolkit) under load, judged by the harness; reports-out/drills/ (~12 min)
 	$(PY) -m examples.drills --out $(REPORT_DIR)/drills $(DRILLS_ARGS)
 
 step3: bootstrap ## Only the guide's Step 3 checks against a fresh stack (no load)
