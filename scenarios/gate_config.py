@@ -29,6 +29,7 @@ from slo.sources import (
     PrometheusSource,
     SampleStore,
 )
+from slo.sources.prometheus import parse_headers
 from slo.spec import Resolver, Spec
 
 __all__ = ["GateConfig", "ServerSource", "load_gate_config", "required_metrics"]
@@ -158,6 +159,7 @@ class GateConfig:
 def _prometheus(options: Any) -> PrometheusConfig | None:
     if not options.prometheus_url:
         return None
+    headers = parse_headers(options.prometheus_header, "--prometheus-header")
     token = None
     if options.prometheus_bearer_token_file:
         try:
@@ -167,7 +169,7 @@ def _prometheus(options: Any) -> PrometheusConfig | None:
                 f"--prometheus-bearer-token-file: cannot read it ({exc.strerror})"
             ) from None
     config = PrometheusConfig(
-        url=options.prometheus_url, timeout=PROMETHEUS_TIMEOUT, bearer_token=token
+        url=options.prometheus_url, timeout=PROMETHEUS_TIMEOUT, headers=headers, bearer_token=token
     )
     # Fail before any load is sent, not after the run.
     PrometheusSource(config).instant("vector(1)", at=time.time())

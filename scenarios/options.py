@@ -186,6 +186,15 @@ def add_options(parser: Any) -> None:
         help="file holding a bearer token for a hosted Prometheus-compatible backend",
     )
     group.add_argument(
+        "--prometheus-header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="extra HTTP header for Prometheus (repeatable), such as a tenant's "
+        "'X-Scope-OrgID: catalog' for Mimir, Cortex or Thanos; secret-bearing values "
+        "(Authorization, tokens, keys) never appear in reports or logs",
+    )
+    group.add_argument(
         "--report-dir",
         default=DEFAULT_REPORT_DIR,
         env_var="LOCUST_REPORT_DIR",

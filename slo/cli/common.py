@@ -104,13 +104,9 @@ def _read_secret(path: str, what: str) -> str:
 def prometheus_config(args: argparse.Namespace) -> PrometheusConfig:
     """The Prometheus options as a client configuration (credentials read from their files)."""
     from slo.sources import PrometheusConfig
+    from slo.sources.prometheus import parse_headers
 
-    headers: dict[str, str] = {}
-    for header in args.header:
-        name, sep, value = header.partition(":")
-        if not sep or not name.strip():
-            raise UsageError(f"--header: expected 'NAME: VALUE', got {header!r}")
-        headers[name.strip()] = value.strip()
+    headers = parse_headers(args.header, "--header")
     basic = None
     if args.basic_auth_file:
         user, sep, password = _read_secret(args.basic_auth_file, "USER:PASSWORD").partition(":")

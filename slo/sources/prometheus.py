@@ -15,12 +15,29 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from reports import header_secrets, redact_text, redact_url, url_secrets
-from slo.errors import SourceError
+from slo.errors import SourceError, UsageError
 from slo.query import OverTime, Query, RawSample, render_query
 from slo.sources.base import QuerySource
 from slo.sources.unreachable import unreachable_reason
 from slo.spec import ResolvedSelector
 from slo.timeutil import format_duration
+
+
+def parse_headers(values: list[str] | None, option: str = "--header") -> dict[str, str]:
+    """``['Name: value', ...]`` as request headers; UsageError (exit 3) naming ``option``
+    for one without a colon or a name. The values are never echoed: one may be a secret."""
+    headers: dict[str, str] = {}
+    for header in values or ():
+        name, sep, value = header.partition(":")
+        if not sep:
+            raise UsageError(
+                f"{option}: expected 'NAME: VALUE', got text without a colon "
+                "(not shown: it may hold a secret)"
+            )
+        if not name.strip():
+            raise UsageError(f"{option}: expected 'NAME: VALUE', got no name before the colon")
+        headers[name.strip()] = value.strip()
+    return headers
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCUST = [sys.executable, "-m", "locust", "-f", str(ROOT / "locustfile.py"), "--headless"]
 # 20 users for 30 s, the first 12 s (cache warm-up) never judged.
 HEALTHY = ["--shape", "smoke", "--peak-users", "20", "--hold", "28", "--warmup", "12"]
+#: A credential sent to Prometheus in a header: no report, log or output may show it.
+SECRET_TOKEN = "gate-test-t0ken-8c1f"
 
 
 @dataclass(frozen=True)
@@ -192,11 +194,14 @@ def test_a_distributed_run_gives_the_same_verdict_as_a_local_one(
         )
         for log in logs
     ]
+    # the master's queries carry headers (a tenant's, and a credential Prometheus ignores)
+    headers = ["X-Scope-OrgID: catalog", f"Authorization: Bearer {SECRET_TOKEN}"]
     try:
         run = run_locust(
             stack.service_url,
             tmp_path,
-            [*HEALTHY, "--prometheus-url", stack.prometheus_url],
+            [*HEALTHY, "--prometheus-url", stack.prometheus_url]
+            + [arg for header in headers for arg in ("--prometheus-header", header)],
             extra=master_args,
         )
     finally:
@@ -218,6 +223,8 @@ def test_a_distributed_run_gives_the_same_verdict_as_a_local_one(
     assert (
         isinstance(client, dict) and client["requests"] > 300
     )  # workers' counts reached the master
+    written = [p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(written) > 4 and not [text for text in written if SECRET_TOKEN in text]
 
 
 def test_the_same_run_with_caching_off_fails_on_hit_rate_and_latency(

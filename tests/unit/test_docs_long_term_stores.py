@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from scenarios.gate_config import _prometheus as _gate_prometheus
 from slo.cli import main
 from slo.cli.parser import build_parser
 
@@ -27,8 +28,11 @@ PAGE = ROOT / "docs" / "long-term-stores.md"
 OPTION = re.compile(r"(?<![\w.-])--[a-z][a-z0-9-]*(?![\w.-])")
 FENCE = re.compile(r"```[a-z]*\n(.*?)```", re.S)
 CODE = re.compile(r"`([^`]+)`")
-# The commands whose options the page's prose may name.
+# The commands whose options the page's prose may name, and the Locust gate's.
 PROSE_COMMANDS = ("check", "review")
+GATE_OPTIONS = frozenset(
+    re.findall(r'"(--[a-z][a-z-]*)"', (ROOT / "scenarios" / "options.py").read_text())
+)
 
 
 def _commands() -> dict[str, argparse.ArgumentParser]:
@@ -38,8 +42,8 @@ def _commands() -> dict[str, argparse.ArgumentParser]:
 
 def unknown_options(text: str) -> list[str]:
     """Options the page names that the command they go with does not have: in a code
-    block, each ``slo CMD`` line (with its continuation lines); in prose, ``check`` or
-    ``review``."""
+    block, each ``slo CMD`` line (with its continuation lines); in prose, ``check``,
+    ``review`` or the Locust gate."""
     commands = _commands()
     found: list[str] = []
     blocks = FENCE.findall(text)
@@ -51,6 +55,7 @@ def unknown_options(text: str) -> list[str]:
                 found += [o for o in OPTION.findall(line) if o not in known]
     prose = FENCE.sub("", text)
     allowed = {o for name in PROSE_COMMANDS for o in commands[name]._option_string_actions}
+    allowed |= GATE_OPTIONS
     for span in CODE.findall(prose):
         found += [o for o in OPTION.findall(span) if o not in allowed]
     return found
@@ -155,6 +160,26 @@ def test_the_prefix_the_tenant_header_and_the_timeout_reach_the_store_and_the_qu
         assert "partial_response" not in params
     instant = [p["query"][0] for path, p, _ in recorder.requests if path.endswith("/query")]
     assert all(f"@ {END}.000" in query for query in instant)
+
+
+def test_the_locust_gate_sends_its_prometheus_headers_and_keeps_the_secret_one(
+    store: tuple[str, Recorder],
+) -> None:
+    base, recorder = store
+    options = argparse.Namespace(
+        prometheus_url=f"{base}/prometheus",
+        prometheus_bearer_token_file=None,
+        prometheus_header=["X-Scope-OrgID: catalog", "Authorization: Basic dTpzM2NyM3Q="],
+    )
+    config = _gate_prometheus(options)  # asks the store once before any load is sent
+
+    assert config is not None
+    assert [path for path, _, _ in recorder.requests] == ["/prometheus/api/v1/query"]
+    headers = recorder.requests[0][2]
+    assert headers["X-Scope-OrgID"] == "catalog"
+    assert headers["Authorization"] == "Basic dTpzM2NyM3Q="
+    # what the gate's reports and logs redact: the credential, not the tenant
+    assert "dTpzM2NyM3Q=" in config.secrets() and "catalog" not in config.secrets()
 
 
 def test_a_store_slower_than_the_timeout_exits_4_naming_it(

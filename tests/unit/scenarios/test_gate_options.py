@@ -81,3 +81,45 @@ def test_a_report_dir_that_is_a_file_exits_3_before_prometheus_or_the_target_is_
     assert done.returncode == 3, done.stderr[-2000:]
     assert f"--report-dir {file}: is a file, not a directory" in done.stderr
     assert "preflight" not in done.stderr and "Prometheus" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("header", "words"),
+    [
+        ("Authorization Bearer s3cr3t-t0ken", "got text without a colon (not shown"),
+        (": catalog", "got no name before the colon"),
+    ],
+)
+def test_a_malformed_prometheus_header_exits_3_before_prometheus_is_asked(
+    header: str, words: str
+) -> None:
+    done = locust(
+        "--headless", "--host", CLOSED, "--prometheus-url", CLOSED, "--prometheus-header", header
+    )
+    assert done.returncode == 3, done.stderr[-2000:]
+    assert f"--prometheus-header: expected 'NAME: VALUE', {words}" in done.stderr
+    assert "unreachable" not in done.stderr  # judged before the preflight query
+    assert "s3cr3t-t0ken" not in done.stderr + done.stdout
+
+
+def _declared() -> dict[str, str]:
+    """Each gate option of scenarios/options.py and the text of its add_argument call."""
+    source = (ROOT / "scenarios" / "options.py").read_text()
+    calls = source.split(".add_argument(")[1:]
+    return {re.match(r'\s*"(--[a-z-]+)"', call).group(1): call for call in calls}  # type: ignore[union-attr]
+
+
+def test_the_readme_names_every_gate_option_and_its_environment_variables() -> None:
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("- Options (defined in `scenarios/options.py`") :]
+    section = section[: section.index("\n\n")]
+    declared = _declared()
+    assert len(declared) > 20
+    assert [o for o in declared if f"`{o}" not in section] == []
+    # "each but --slo-help and --prometheus-header also as an environment variable"
+    without = {o for o, call in declared.items() if "env_var=" not in call}
+    assert without == {"--slo-help", "--prometheus-header"}
+    for option, call in declared.items():
+        if option not in without:
+            name = "LOCUST_" + option.removeprefix("--").replace("-", "_").upper()
+            assert f'env_var="{name}"' in call, option
