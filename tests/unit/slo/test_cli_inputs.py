@@ -32,6 +32,16 @@ ROOT = Path(__file__).parents[3]
 SPECS = Path(__file__).parent / "specs"
 MAPPING = ROOT / "slo" / "criteria" / "mappings" / "gatewayz-backend.yaml"
 WINDOW = ["--start", "2026-01-01T00:00:00Z", "--end", "2026-01-01T00:10:00Z"]
+#: A check against a Prometheus nothing listens for (the discard port).
+PROMETHEUS_CHECK = [
+    "check",
+    "--profile",
+    "staging",
+    "--last",
+    "5m",
+    "--prometheus-url",
+    "http://127.0.0.1:9",
+]
 
 
 @pytest.fixture
@@ -140,13 +150,24 @@ def one_line(err: str) -> str:
             "profile staging attests no 'nosuch'; it has no attestations",
         ),
         (["check", "--last", "5m"], "required: --profile (or set SLO_PROFILE)"),
+        (
+            # a header typed without its colon is not echoed: it may be a credential
+            [*PROMETHEUS_CHECK, "--header", "Authorization Bearer s3cr3t-t0ken"],
+            "--header: expected 'NAME: VALUE', got text without a colon (not shown",
+        ),
+        (
+            [*PROMETHEUS_CHECK, "--header", ": catalog"],
+            "--header: expected 'NAME: VALUE', got no name before the colon",
+        ),
     ],
 )
 def test_bad_usage_exits_3_with_one_line(
     argv: list[str], words: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     assert main([*argv, "--report-dir", str(tmp_path / "out")] if argv[0] == "check" else argv) == 3
-    assert words in one_line(capsys.readouterr().err)
+    said = one_line(capsys.readouterr().err)
+    assert words in said
+    assert "s3cr3t-t0ken" not in said
     assert not (tmp_path / "out").exists()  # nothing judged, nothing written
 
 
