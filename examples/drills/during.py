@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from functools import partial
 from typing import Any
 
 import httpx
@@ -17,9 +18,9 @@ from .probe_http import (
     TIMEOUT_SECONDS,
     UncachedPages,
     check_loopback,
+    increase,
     read_samples,
     served,
-    total,
 )
 
 __all__ = ["reads_again", "service_during", "wait_for_gauge", "wait_for_requests"]
@@ -64,11 +65,7 @@ def service_during(service_url: str, seconds: float = 6.0, every: float = 0.5) -
     served = sum(statuses.values())
     failed = sum(n for s, n in statuses.items() if s.startswith("5") or s == "499")
 
-    def delta(name: str, **labels: str) -> int:
-        def keep(found: dict[str, str]) -> bool:
-            return all(found.get(k) == v for k, v in labels.items())
-
-        return int(total(after, name, keep) - total(before, name, keep))
+    delta = partial(increase, before, after)
 
     return {
         "seconds": duration,

@@ -54,6 +54,21 @@ def total(
     return sum(value for n, labels, value in samples if n == name and keep(labels))
 
 
+def increase(
+    before: list[tuple[str, dict[str, str], float]],
+    after: list[tuple[str, dict[str, str], float]],
+    name: str,
+    **labels: str,
+) -> int:
+    """How much the series of `name` whose labels include `labels` grew, summed, from the
+    `before` reading of /metrics to the `after` one."""
+
+    def keep(found: dict[str, str]) -> bool:
+        return all(found.get(k) == v for k, v in labels.items())
+
+    return int(total(after, name, keep) - total(before, name, keep))
+
+
 def served(samples: list[tuple[str, dict[str, str], float]]) -> float:
     """Requests the service counted, its own /metrics scrapes left out."""
     return total(samples, "http_requests_total", lambda labels: labels.get("path") != "/metrics")

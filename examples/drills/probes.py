@@ -16,6 +16,7 @@ import random
 import re
 import time
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +29,10 @@ from .probe_http import (
     UncachedPages,
     check_loopback,
     get_all,
+    increase,
     outcome,
     read_samples,
     served,
-    total,
 )
 from .recovery import cache_hits_again, prometheus_sees_again, replica_reads_again
 
@@ -123,15 +124,10 @@ def stampede(
         results = asyncio.run(get_all(service_url, [path] * int(concurrency), int(concurrency)))
         after = read_samples(service_url)
 
-        def models(labels: dict[str, str]) -> bool:
-            return labels.get("table") == "models"
-
-        queries = total(after, "db_queries_total", models) - total(
-            before, "db_queries_total", models
-        )
+        queries = increase(before, after, "db_queries_total", table="models")
         # the probe's own requests, and the /metrics read between them
         other += served(after) - served(before) - len(results)
-        per_key.append({"path": path, **outcome(results), "db_queries": int(queries)})
+        per_key.append({"path": path, **outcome(results), "db_queries": queries})
         results_all += results
     counts = [entry["db_queries"] for entry in per_key]
     return {
@@ -167,11 +163,7 @@ def db_reads_during(service_url: str, seconds: float = 4.0, requests: int = 0) -
     time.sleep(max(0.0, began + duration - time.monotonic()))
     after = read_samples(service_url)
 
-    def delta(name: str, **labels: str) -> int:
-        def keep(found: dict[str, str]) -> bool:
-            return all(found.get(k) == v for k, v in labels.items())
-
-        return int(total(after, name, keep) - total(before, name, keep))
+    delta = partial(increase, before, after)
 
     return {
         "seconds": duration,

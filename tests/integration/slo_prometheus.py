@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -51,33 +52,37 @@ def run_prometheus(
     config = tmp / "prometheus.yml"
     config.write_text("global:\n  scrape_interval: 15s\n", encoding="utf-8")
     port = _free_port()
-    log = (tmp / "prometheus.log").open("w")
-    proc = subprocess.Popen(
-        [
-            shutil.which("prometheus") or "prometheus",
-            f"--config.file={config}",
-            f"--storage.tsdb.path={data}",
-            f"--web.listen-address=127.0.0.1:{port}",
-            "--storage.tsdb.retention.time=100y",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     url = f"http://127.0.0.1:{port}"
+    argv = [
+        shutil.which("prometheus") or "prometheus",
+        f"--config.file={config}",
+        f"--storage.tsdb.path={data}",
+        f"--web.listen-address=127.0.0.1:{port}",
+        "--storage.tsdb.retention.time=100y",
+    ]
+    with serving(argv, f"{url}/-/ready", tmp / "prometheus.log", "prometheus"):
+        yield url
+
+
+@contextlib.contextmanager
+def serving(argv: list[str], ready_url: str, log_path: Path, what: str) -> Iterator[None]:
+    """Run ``argv`` (its output in ``log_path``) until ``ready_url`` answers 200 (30 s at
+    most: RuntimeError with the log), then until the block ends: terminated, killed after
+    10 s."""
+    log = log_path.open("w")
+    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                if httpx.get(f"{url}/-/ready", timeout=1).status_code == 200:
+                if httpx.get(ready_url, timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"prometheus did not start: {(tmp / 'prometheus.log').read_text()}"
-                )
-            time.sleep(0.1)
-        yield url
+                raise RuntimeError(f"{what} did not start: {log_path.read_text()}")
+            time.sleep(0.05)
+        yield
     finally:
         proc.terminate()
         try:

@@ -11,9 +11,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
-import subprocess
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -22,7 +20,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).parents[1] / "unit" / "slo"))
 
 from golden_data import Dataset
-from slo_prometheus import _free_port
+from slo_prometheus import _free_port, serving
 
 BINARY = "victoria-metrics"  # Debian's package `victoria-metrics` (make bootstrap)
 
@@ -59,40 +57,16 @@ def run_victoriametrics(
     (one month before now) would drop them at import.
     """
     port = _free_port()
-    log_path = tmp / "victoria-metrics.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [
-            shutil.which(BINARY) or BINARY,
-            f"-storageDataPath={tmp / 'vm-data'}",
-            f"-httpListenAddr=127.0.0.1:{port}",
-            "-retentionPeriod=100y",
-            *flags,
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"victoria-metrics did not start: {log_path.read_text()}")
-            time.sleep(0.05)
+    argv = [
+        shutil.which(BINARY) or BINARY,
+        f"-storageDataPath={tmp / 'vm-data'}",
+        f"-httpListenAddr=127.0.0.1:{port}",
+        "-retentionPeriod=100y",
+        *flags,
+    ]
+    with serving(argv, f"{url}/health", tmp / "victoria-metrics.log", "victoria-metrics"):
         response = httpx.post(f"{url}/api/v1/import", content=import_lines(datasets), timeout=30)
         response.raise_for_status()
         httpx.get(f"{url}/internal/force_flush", timeout=10).raise_for_status()
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()

@@ -36,3 +36,16 @@ def test_the_makefile_runs_them_after_the_parallel_run() -> None:
     assert sorted(listed.group(1).split()) == sorted(f"tests/{p}" for p in LOCUST_IMPORTERS)
     # in a process of their own: patching after ssl is imported (the drills import it) breaks
     assert "\t$(PY) -m pytest $(PYTEST_ARGS) $(LOCUST_IMPORTERS)\n" in makefile
+
+
+def test_the_makefile_runs_the_drills_two_at_a_time_after_the_parallel_run() -> None:
+    # README: "Then the drills' short forms, two at a time"
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile[makefile.index("\ntest: ") :].split("\n\n")[0]
+    parallel = "\t$(PY) -m pytest -n 2 --dist loadgroup --ignore=$(DRILL_TESTS) $(PYTEST_ARGS)\n"
+    drills = "\t$(PY) -m pytest -n 2 $(PYTEST_ARGS) $(DRILL_TESTS)\n"
+    assert parallel in recipe and drills in recipe
+    assert recipe.index(parallel) < recipe.index(drills)
+    assert "DRILL_TESTS := tests/integration/test_drills.py" in makefile
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "Then the drills' short forms, two at a time" in readme

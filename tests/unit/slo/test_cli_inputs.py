@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ports import closed_port, connected
 from prometheus_client import CollectorRegistry, Counter, start_http_server
 
 from slo.cli import check, main, run, watch_cmd
@@ -42,31 +43,6 @@ PROMETHEUS_CHECK = [
     "--prometheus-url",
     "http://127.0.0.1:9",
 ]
-
-
-@pytest.fixture
-def listener() -> Iterator[socket.socket]:
-    """A port that accepts connections and tells whether any came (none may)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        s.listen()
-        s.setblocking(False)
-        yield s
-
-
-def connected(s: socket.socket) -> bool:
-    try:
-        conn, _ = s.accept()
-    except BlockingIOError:
-        return False
-    conn.close()
-    return True
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def good_stats(tmp_path: Path) -> Path:

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
+from ports import closed_port
 
 from slo.cli import main
 from slo.sources import STATS_VERSION
 
 SPECS = Path(__file__).parent / "specs"
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def stats_file(tmp_path: Path, *, rps: float, mean: float, failures: int) -> Path:

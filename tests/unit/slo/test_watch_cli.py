@@ -8,10 +8,10 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ports import closed_port, connected
 
 from reports import read_json
 from slo.cli import main
@@ -22,31 +22,6 @@ from slo.watch import DEFAULTS
 
 SLO = [sys.executable, "-m", "slo.cli"]
 START = 1_767_225_600.0  # 2026-01-01T00:00:00Z
-
-
-@pytest.fixture
-def listener() -> Iterator[socket.socket]:
-    """A port that accepts connections and records whether any came (none may)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        s.listen()
-        s.setblocking(False)
-        yield s
-
-
-def connected(s: socket.socket) -> bool:
-    try:
-        conn, _ = s.accept()
-    except BlockingIOError:
-        return False
-    conn.close()
-    return True
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def watch_args(url: str, *extra: str) -> list[str]:
