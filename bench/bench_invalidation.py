@@ -29,24 +29,23 @@ def _first_price(body: dict[str, Any]) -> tuple[str, str]:
     return first["id"], first["pricing"]["prompt"]
 
 
-async def _replayed(info: StackInfo, lsn: str) -> None:
-    """Wait until the replica has replayed the primary's WAL up to ``lsn``."""
+def _replica_has_it(info: StackInfo) -> None:
+    """Wait until the replica has replayed the change, as the writer's command does
+    (``reference_app.catalog_version.wait_for_replica``)."""
     if info.replica_dsn is None:
         return
-    conn = await asyncpg.connect(info.replica_dsn)
     try:
-        for _ in range(500):
-            if await conn.fetchval("SELECT pg_last_wal_replay_lsn() >= $1::text::pg_lsn", lsn):
-                return
-            await asyncio.sleep(0.01)
-    finally:
-        await conn.close()
+        from reference_app.catalog_version import wait_for_replica
+    except ImportError:  # a tree from before the catalog version, measured for comparison
+        time.sleep(1.0)  # the WAL writer has flushed the asynchronous commit by then
+        return
+    asyncio.run(wait_for_replica(info.primary_dsn, info.replica_dsn, within=10.0))
 
 
 async def _set_prices(
     info: StackInfo, model_id: str, factor: float | None, saved: list[Any]
-) -> Any:
-    """Halve the model's prompt prices (``factor``) or restore ``saved``; the primary's LSN."""
+) -> None:
+    """Halve the model's prompt prices (``factor``) or restore ``saved``."""
     provider, slug = model_id.split("/", 1)
     conn = await asyncpg.connect(info.primary_dsn)
     try:
@@ -69,7 +68,6 @@ async def _set_prices(
                 "UPDATE offerings SET prompt_price = $3 WHERE model_id = $1 AND gateway_id = $2",
                 [(r["model_id"], r["gateway_id"], r["prompt_price"]) for r in saved],
             )
-        return await conn.fetchval("SELECT pg_current_wal_lsn()::text")
     finally:
         await conn.close()
 
@@ -113,15 +111,15 @@ def change_under_load(info: StackInfo, *, duration: int) -> None:
         saved: list[Any] = []
         try:
             time.sleep(2)
-            lsn = asyncio.run(_set_prices(info, model_id, 0.5, saved))
-            asyncio.run(_replayed(info, lsn))
+            asyncio.run(_set_prices(info, model_id, 0.5, saved))
+            _replica_has_it(info)
             bumped = _bump(info)
             seen = asyncio.run(_first_seen(urls, old_price))
         finally:
             out, _ = wrk.communicate(timeout=duration + 60)
             if saved:
-                lsn = asyncio.run(_set_prices(info, model_id, None, saved))
-                asyncio.run(_replayed(info, lsn))
+                asyncio.run(_set_prices(info, model_id, None, saved))
+                _replica_has_it(info)
                 _bump(info)
     rps = next((line for line in out.splitlines() if "Requests/sec" in line), "?").split()[-1]
     errors = [line.strip() for line in out.splitlines() if "errors" in line or "Non-2xx" in line]

@@ -14,8 +14,9 @@ __all__ = ["describe_failure"]
 _SEE_LOG = "; the service log has the details"
 
 
-def describe_failure(exc: BaseException) -> str:
-    """A short, safe description of ``exc``: what kind of failure, and what to check."""
+def describe_failure(exc: BaseException, *, details: str = _SEE_LOG) -> str:
+    """A short, safe description of ``exc``: what kind of failure, and what to check;
+    ``details`` says where the full text went (the service log by default)."""
     if isinstance(exc, TimeoutError):
         what = "no answer in time (server hung, overloaded or unreachable)"
     elif isinstance(exc, ConnectionRefusedError):
@@ -33,4 +34,4 @@ def describe_failure(exc: BaseException) -> str:
         what = "network error (host unreachable or name not resolved)"
     else:
         what = f"unexpected {type(exc).__name__}"
-    return what + _SEE_LOG
+    return what + details

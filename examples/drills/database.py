@@ -20,6 +20,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from reference_app.catalog_version import committed_position
 from reference_app.stack.model import CATALOG_DB, PRIMARY, REPLICA, SUPERUSER
 from reference_app.stack.state import load_state
 
@@ -93,7 +94,7 @@ async def _pause_replay(stack_dir: str, seconds: float, write_every: float) -> d
             finally:
                 await replica.execute("SELECT pg_wal_replay_resume()")
             resumed_at = time.time()
-            written = await primary.fetchval("SELECT pg_current_wal_flush_lsn()::text")
+            written = await committed_position(primary)  # every write of the pause
             caught_up_at = await _replayed(replica, written, within_s=30.0)
         finally:
             await replica.close(timeout=CONNECT_SECONDS)

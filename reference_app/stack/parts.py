@@ -71,12 +71,22 @@ def wait_healthy(part: str, state: StackState, bins: Binaries, pid: int) -> None
 
 
 _REPLAYING = "SELECT pg_is_in_recovery() AND pg_last_wal_replay_lsn() IS NOT NULL"
+# With `synchronous_commit = off` a commit returns before its WAL is written, so
+# `pg_current_wal_lsn()` can lie before it. A synchronous commit of one record (a logical
+# message) flushes every earlier commit; the flushed position then covers them all.
+# (`reference_app.catalog_version.committed_position` does the same for catalog writers.)
+_COMMITTED_POSITION = (
+    "BEGIN; SET LOCAL synchronous_commit = on; "
+    "SELECT pg_logical_emit_message(true, 'reference-app-stack', ''); COMMIT; "
+    "SELECT pg_current_wal_flush_lsn()"
+)
 _STREAMING = "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"
 
 
 def wait_replica_caught_up(state: StackState, bins: Binaries) -> None:
-    """Wait until the replica has replayed everything the primary has written so far."""
-    lsn = postgres.query(bins, state, PRIMARY, "SELECT pg_current_wal_lsn()")
+    """Wait until the replica has replayed every transaction the primary committed so far
+    (the seed's included, though committed asynchronously: see `_COMMITTED_POSITION`)."""
+    lsn = postgres.query(bins, state, PRIMARY, _COMMITTED_POSITION).splitlines()[-1]
     check = f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn"
     wait_until(
         REPLICA,

@@ -4,6 +4,7 @@ change in every process within a second, a frozen Redis never waited on, TTLs ke
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
@@ -14,10 +15,11 @@ from decimal import Decimal
 import asyncpg
 import httpx
 import pytest
+from redis import Redis
 from service_probe import fresh_query, metric, metric_sum, wait_for
 from stack_dirs import new_stack_dir
 
-from reference_app.catalog_version import bump_catalog_version
+from reference_app.catalog_version import VERSION_KEY
 from reference_app.catalog_version import main as catalog_version_cli
 from reference_app.stack import (
     ServiceHandle,
@@ -28,6 +30,8 @@ from reference_app.stack import (
     start_stack,
     stop_stack,
 )
+from reference_app.stack.model import REPLICA, SUPERUSER
+from reference_app.stack.state import load_state
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +86,8 @@ def test_a_hit_is_counted_once_and_by_the_layer_that_served_it(
 
 
 async def _scale_prices(stack: StackInfo, model: str, factor: str) -> None:
-    """Scale the prompt prices of ``model`` on the primary; wait until the replica has
-    replayed it."""
+    """Scale the prompt prices of ``model`` on the primary (committed asynchronously, as
+    the stack's ``synchronous_commit = off`` does every commit)."""
     provider, slug = model.split("/", 1)
     primary = await asyncpg.connect(stack.primary_dsn)
     try:
@@ -94,37 +98,64 @@ async def _scale_prices(stack: StackInfo, model: str, factor: str) -> None:
             slug,
             Decimal(factor),
         )
-        lsn = await primary.fetchval("SELECT pg_current_wal_lsn()::text")
     finally:
         await primary.close()
-    assert stack.replica_dsn is not None
-    replica = await asyncpg.connect(stack.replica_dsn)
+
+
+@contextlib.contextmanager
+def replay_paused(stack: StackInfo) -> Iterator[None]:
+    """WAL replay paused on the stack's replica; resumed whatever happens."""
+    admin = load_state(stack.dir).dsn(REPLICA, role=SUPERUSER, db="postgres")
+
+    async def run(statement: str) -> None:
+        conn = await asyncpg.connect(admin, timeout=5, command_timeout=10)
+        try:
+            await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    asyncio.run(run("SELECT pg_wal_replay_pause()"))
     try:
-        for _ in range(500):
-            if await replica.fetchval("SELECT pg_last_wal_replay_lsn() >= $1::text::pg_lsn", lsn):
-                return
-            await asyncio.sleep(0.01)
+        yield
     finally:
-        await replica.close()
-    # a rebuild from a replica behind the change caches the old rows under the new version
-    raise AssertionError(f"the replica did not replay the price change ({lsn}) within 5 s")
+        asyncio.run(run("SELECT pg_wal_replay_resume()"))
+
+
+def _writer_bumps(stack: StackInfo) -> int:
+    """What the catalog's writer runs after its commit: wait for the replica, then bump."""
+    assert stack.redis_url is not None and stack.replica_dsn is not None
+    return catalog_version_cli(
+        [
+            "--redis-url",
+            stack.redis_url,
+            "--database-url",
+            stack.primary_dsn,
+            "--replica-url",
+            stack.replica_dsn,
+            "--replica-wait",
+            "10",
+        ]
+    )
 
 
 def test_a_catalog_change_reaches_every_process_within_a_second(
     stack: StackInfo, second: ServiceHandle
 ) -> None:
+    """Right after the commit, the writer's command waits for the replica and bumps. Before
+    it waited itself, this test read ``pg_current_wal_lsn()`` just after the commit: with
+    asynchronous commits that can lie before the commit, the processes rebuilt from a
+    replica without the change and kept the old price (12 of 28 rounds, 2 cores busy)."""
     path = "/models?limit=3"
     urls = [stack.service_url + path, second.url + path]
     for url in urls:
         httpx.get(url, timeout=10)
         assert httpx.get(url, timeout=10).headers["X-Cache"] == "HIT"
-    assert stack.redis_url is not None
     first = httpx.get(urls[0], timeout=10).json()["data"][0]
     model, old_price = first["id"], first["pricing"]["prompt"]
     asyncio.run(_scale_prices(stack, model, "4"))
     try:
+        assert _writer_bumps(stack) == 0
         bumped = time.monotonic()
-        assert catalog_version_cli(["--redis-url", stack.redis_url]) == 0  # as the writer would
         seen: dict[str, float] = {}
         while len(seen) < len(urls) and time.monotonic() - bumped < 5:
             for url in urls:
@@ -136,7 +167,39 @@ def test_a_catalog_change_reaches_every_process_within_a_second(
         assert max(seen.values()) < 1.0, seen
     finally:
         asyncio.run(_scale_prices(stack, model, "0.25"))
-        bump_catalog_version(stack.redis_url)
+        assert _writer_bumps(stack) == 0
+
+
+def test_the_version_is_not_bumped_while_the_replica_has_not_replayed_the_change(
+    stack: StackInfo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert stack.redis_url is not None
+    redis = Redis.from_url(stack.redis_url)
+    before = redis.get(VERSION_KEY)
+    with replay_paused(stack):
+        started = time.monotonic()
+        assert (
+            catalog_version_cli(
+                [
+                    "--redis-url",
+                    stack.redis_url,
+                    "--database-url",
+                    stack.primary_dsn,
+                    "--replica-url",
+                    stack.replica_dsn or "",
+                    "--replica-wait",
+                    "1",
+                ]
+            )
+            == 1
+        )
+        assert time.monotonic() - started < 5
+        err = capsys.readouterr().err
+        assert "catalog version not bumped: the replica has not replayed" in err
+        assert "within 1 s: its WAL replay is paused" in err
+        assert redis.get(VERSION_KEY) == before  # not bumped
+    assert _writer_bumps(stack) == 0  # replay resumed: the same command bumps
+    assert redis.get(VERSION_KEY) != before
 
 
 def test_with_redis_frozen_memory_answers_at_once_then_steps_aside_within_a_second(
@@ -190,3 +253,15 @@ def test_pages_past_the_maximum_offset_are_served_but_never_cached(stack: StackI
         assert metric_sum(service.url, "db_queries_total", table="models") == queries_before + 2
         shallow = [httpx.get(f"{service.url}/models?limit=5&offset=100", timeout=10) for _ in "ab"]
         assert [r.headers["X-Cache"] for r in shallow] == ["MISS", "HIT"]
+
+
+def test_a_replica_url_naming_the_primary_is_refused(
+    stack: StackInfo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert stack.redis_url is not None
+    args = ["--database-url", stack.primary_dsn, "--replica-url", stack.primary_dsn]
+    assert catalog_version_cli(["--redis-url", stack.redis_url, *args]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == (
+        "catalog version not bumped: the replica URL names a server that is not a standby"
+    )
