@@ -126,10 +126,10 @@ async def wait_for_replica(primary_dsn: str, replica_dsn: str, *, within: float)
             if await replica.fetchval(sql, position):
                 return time.monotonic() - started
             if time.monotonic() >= deadline:
-                paused = await replica.fetchval("SELECT pg_get_wal_replay_pause_state()")
+                paused = await _pause_state(replica)
                 hint = (
                     f"its WAL replay is {paused} (pg_wal_replay_resume() on the replica)"
-                    if paused != "not paused"
+                    if paused in ("paused", "pause requested")
                     else "it is lagging, or its WAL stream is cut"
                 )
                 raise ReplicaBehind(
@@ -137,6 +137,15 @@ async def wait_for_replica(primary_dsn: str, replica_dsn: str, *, within: float)
                     f"within {within:g} s: {hint}"
                 )
             await asyncio.sleep(_POLL_SECONDS)
+
+
+async def _pause_state(replica: asyncpg.Connection) -> str | None:
+    """``paused``, ``pause requested`` or ``not paused``; None before PostgreSQL 14."""
+    try:
+        state: str = await replica.fetchval("SELECT pg_get_wal_replay_pause_state()")
+    except asyncpg.UndefinedFunctionError:
+        return None
+    return state
 
 
 @contextlib.asynccontextmanager
