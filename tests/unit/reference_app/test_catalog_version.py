@@ -9,6 +9,7 @@ import socket
 from collections.abc import Iterator
 
 import pytest
+from ports import closed_port, connected
 
 from reference_app.catalog_version import main, wait_for_replica
 
@@ -23,21 +24,6 @@ def redis_listener() -> Iterator[tuple[str, socket.socket]]:
         s.listen()
         s.setblocking(False)
         yield f"redis://:{PASSWORD}@127.0.0.1:{s.getsockname()[1]}/0", s
-
-
-def asked(s: socket.socket) -> bool:
-    try:
-        conn, _ = s.accept()
-    except BlockingIOError:
-        return False
-    conn.close()
-    return True
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def pg(port: int) -> str:
@@ -67,7 +53,7 @@ def test_bad_arguments_exit_2_before_anything_is_asked(
     err = capsys.readouterr().err
     assert says in err
     assert PASSWORD not in err
-    assert not asked(listener)
+    assert not connected(listener)
 
 
 @pytest.mark.parametrize(
@@ -101,7 +87,7 @@ def test_a_database_that_does_not_answer_exits_1_without_bumping_or_showing_its_
     assert code == 1
     assert err.strip() == says
     assert PASSWORD not in out + err and "127.0.0.1" not in out + err
-    assert not asked(listener)  # Redis was never asked: the version stays as it was
+    assert not connected(listener)  # Redis was never asked: the version stays as it was
 
 
 def test_the_wait_must_be_a_number_of_seconds() -> None:
