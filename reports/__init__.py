@@ -37,6 +37,7 @@ from reports.redact import (
 )
 from reports.review import (
     AttestationState,
+    CacheTtlAdvice,
     PreviousReview,
     ReviewDay,
     ReviewObjective,
@@ -62,6 +63,7 @@ __all__ = [
     "REPORT_SCHEMA",
     "SECRET_WORDS",
     "AttestationState",
+    "CacheTtlAdvice",
     "ClientSummary",
     "FigureResult",
     "GateWatchTrip",

@@ -1,9 +1,10 @@
 """The weekly review's part of a report: objectives day by day, attestations, the trend.
 
 ``slo review`` fills it (:mod:`slo.review`); the Markdown and HTML renderers draw a table
-with one row per day (failing days marked), the attestations with who recorded them, and
-the change of each objective against the previous review. Reports written by ``slo check``
-carry none (``Report.review`` is None), so older ``report.json`` files still read.
+with one row per day (failing days marked), the attestations with who recorded them, the
+change of each objective against the previous review, and the advised cache TTL. Reports
+written by ``slo check`` carry none (``Report.review`` is None), so older ``report.json``
+files still read.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from reports.verdict import Verdict
 
 __all__ = [
     "AttestationState",
+    "CacheTtlAdvice",
     "PreviousReview",
     "ReviewDay",
     "ReviewObjective",
@@ -110,6 +112,22 @@ class PreviousReview(_Model):
     profile: str
 
 
+class CacheTtlAdvice(_Model):
+    """The guide's "Optimize cache TTL based on data": the TTL the window's evidence
+    advises (None: no advice, with what was missing) and the reasoning, figure by figure."""
+
+    ttl_seconds: float | None
+    reasons: list[str]
+
+    def lines(self) -> list[str]:
+        """As ``slo review`` prints it: a head line, then the reasons indented."""
+        if self.ttl_seconds is None:
+            head = "cache TTL: no recommendation"
+        else:
+            head = f"cache TTL: recommended {self.ttl_seconds:g}s"
+        return [head, *(f"  {reason}" for reason in self.reasons)]
+
+
 class ReviewSection(_Model):
     """Everything ``slo review`` adds to a report."""
 
@@ -119,6 +137,7 @@ class ReviewSection(_Model):
     attestations_file: str | None = None
     previous: PreviousReview | None = None
     trend: list[TrendRow] = Field(default_factory=list)
+    cache_ttl: CacheTtlAdvice | None = None  # None in reports written before it existed
 
     @model_validator(mode="after")
     def _days_line_up(self) -> ReviewSection:

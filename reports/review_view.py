@@ -1,7 +1,7 @@
 """The review section as the Markdown and HTML templates draw it (plain strings, no markup).
 
 One row per day, one column per objective (the failing days marked), the attestations,
-and the trend table. Both renderers read the same view so their numbers agree.
+the trend table and the cache TTL advice. Both renderers read the same view so their numbers agree.
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ class ReviewView:
     attestations_file: str = ""
     previous: str = ""
     trend: list[dict[str, str]] = field(default_factory=list)
+    cache_ttl: str = ""  # the advice's head line, e.g. "cache TTL: recommended 60s"
+    cache_ttl_reasons: list[str] = field(default_factory=list)
 
 
 def _change(row: TrendRow) -> str:
@@ -138,6 +140,7 @@ def review_view(report: Report) -> ReviewView | None:
         }
         for a in section.attestations
     ]
+    ttl = section.cache_ttl.lines() if section.cache_ttl is not None else []
     previous = ""
     if section.previous is not None:
         p = section.previous
@@ -153,4 +156,6 @@ def review_view(report: Report) -> ReviewView | None:
         attestations_file=section.attestations_file or "",
         previous=previous,
         trend=_trend(section),
+        cache_ttl=ttl[0] if ttl else "",
+        cache_ttl_reasons=[line.strip() for line in ttl[1:]],
     )

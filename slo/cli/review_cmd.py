@@ -20,7 +20,7 @@ from slo.cli.options import (
 from slo.errors import UsageError
 from slo.evaluate import Window
 from slo.publish import publish
-from slo.review import DAY, ReviewJob, load_attestations, review, ttl_advice
+from slo.review import DAY, ReviewJob, load_attestations, review
 from slo.spec import Spec
 from slo.timeutil import iso, parse_duration, parse_instant
 
@@ -132,7 +132,8 @@ def run(args: argparse.Namespace) -> int:
     _, paths = publish(report, out, source=None, window=window, secrets=config.secrets)
     print(result_table(report))
     _print_days(report)
-    print(ttl_advice(config))  # the guide's "Optimize cache TTL based on data"
+    if report.review is not None and report.review.cache_ttl is not None:
+        print("\n".join(report.review.cache_ttl.lines()))  # also in the report files
     for path in paths.values():
         print(f"report: {path}", file=sys.stderr)
     return report.exit_code

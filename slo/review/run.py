@@ -19,6 +19,7 @@ from slo.evaluate import RunConfig, evaluate
 from slo.review.attestations import AttestationRecord
 from slo.review.days import breakdown
 from slo.review.trend import previous_review, trend
+from slo.review.ttl import advise
 from slo.spec import Attestation
 from slo.timeseries import ChartOptions, with_timeseries
 
@@ -106,5 +107,6 @@ def review(job: ReviewJob) -> Report:
             previous_review(job.previous, job.previous_label) if job.previous is not None else None
         ),
         trend=trend(report, job.previous) if job.previous is not None else [],
+        cache_ttl=advise(ev).in_report(),  # the guide's "Optimize cache TTL based on data"
     )
     return report.model_copy(update={"review": section})

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from reports import CacheTtlAdvice
 from slo.errors import SourceError
 from slo.evaluate import RunConfig
 from slo.metrics import (
@@ -36,7 +37,7 @@ from slo.sources import QuerySource
 from slo.spec import ResolvedSelector, Resolver, Selector
 from slo.timeutil import format_duration
 
-__all__ = ["TtlEvidence", "TtlRecommendation", "gather", "recommend", "ttl_advice"]
+__all__ = ["TtlEvidence", "TtlRecommendation", "advise", "gather", "recommend", "ttl_advice"]
 
 GUIDE_TTL = 300.0  # the guide's default (Troubleshooting: "default: 300s")
 GUIDE_HIT_RATE = 0.9
@@ -66,12 +67,11 @@ class TtlRecommendation:
     ttl_seconds: float | None  # None: no advice (too little data)
     reasoning: tuple[str, ...]
 
+    def in_report(self) -> CacheTtlAdvice:
+        return CacheTtlAdvice(ttl_seconds=self.ttl_seconds, reasons=list(self.reasoning))
+
     def lines(self) -> list[str]:
-        if self.ttl_seconds is None:
-            head = "cache TTL: no recommendation"
-        else:
-            head = f"cache TTL: recommended {self.ttl_seconds:g}s"
-        return [head, *(f"  {line}" for line in self.reasoning)]
+        return self.in_report().lines()
 
 
 def _sum(source: QuerySource, query: Query, start: float, end: float) -> float | None:
@@ -191,12 +191,18 @@ def _hit_rate_target(config: RunConfig) -> float:
     return GUIDE_HIT_RATE
 
 
-def ttl_advice(config: RunConfig) -> str:
-    """The recommendation for ``config``'s window and source, as printed lines."""
+def advise(config: RunConfig) -> TtlRecommendation:
+    """The recommendation for ``config``'s window and source; none, with the reason, when
+    there is no source or it fails."""
     if not isinstance(config.source, QuerySource):
-        return "cache TTL: no recommendation (no metric source)"
+        return TtlRecommendation(ttl_seconds=None, reasoning=("no metric source",))
     try:
         evidence = gather(config.source, config.resolver, config.window.start, config.window.end)
     except SourceError as exc:
-        return f"cache TTL: no recommendation ({exc})"
-    return "\n".join(recommend(evidence, hit_rate_target=_hit_rate_target(config)).lines())
+        return TtlRecommendation(ttl_seconds=None, reasoning=(f"the source failed: {exc}",))
+    return recommend(evidence, hit_rate_target=_hit_rate_target(config))
+
+
+def ttl_advice(config: RunConfig) -> str:
+    """The recommendation for ``config``'s window and source, as printed lines."""
+    return "\n".join(advise(config).lines())

@@ -93,7 +93,22 @@ def test_a_week_with_one_bad_day_fails_and_names_that_day(
     assert f"| ❌ **{BAD_DAY}** | ❌ 60% |" in markdown
     html = (tmp_path / "first" / "report.html").read_text(encoding="utf-8")
     assert 'id="review-days"' in html and f"{BAD_DAY}</th>" in html
-    assert f"failing days of cache_hit_rate: {BAD_DAY}" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert f"failing days of cache_hit_rate: {BAD_DAY}" in printed
+    # The cache TTL advice the command prints is the one its report files keep.
+    advice = section["cache_ttl"]
+    head = (
+        f"cache TTL: recommended {advice['ttl_seconds']:g}s"
+        if advice["ttl_seconds"] is not None
+        else "cache TTL: no recommendation"
+    )
+    assert advice["reasons"], advice
+    assert "\n".join([head, *(f"  {r}" for r in advice["reasons"])]) in printed
+    assert (
+        f'### Cache TTL\n\nThe guide\'s "Optimize cache TTL based on data", '
+        f"from this window: **{head}**" in markdown
+    )
+    assert f"<strong>{head}</strong>" in html
     assert time.monotonic() - started < 30
 
 

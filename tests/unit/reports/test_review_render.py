@@ -1,5 +1,6 @@
 """The review section in report.md and report.html: a row per day with the failing days
-marked, the attestations, the trend table; labels escaped; absent from other reports."""
+marked, the attestations, the trend table, the cache TTL advice; labels escaped; absent
+from other reports."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from report_fixture import SCRIPT, START, build_report, objective
 
 from reports import (
     AttestationState,
+    CacheTtlAdvice,
     PreviousReview,
     Report,
     ReviewDay,
@@ -118,6 +120,13 @@ def review_report() -> Report:
                 current_verdict=Verdict.PASS,
             ),
         ],
+        cache_ttl=CacheTtlAdvice(
+            ttl_seconds=60,
+            reasons=[
+                "over 5d: 1,000,000 lookups, hit rate 99.00% (target 90%) at a TTL of 300s",
+                f"a reason with markup {SCRIPT}",
+            ],
+        ),
     )
     return build_report(
         window={"start": START, "end": START + len(HIT_RATES) * DAY},
@@ -176,3 +185,31 @@ def test_the_review_section_round_trips_through_report_json() -> None:
     found = review_report()
     again = Report.model_validate_json(render(found, "json"))
     assert again.review == found.review
+
+
+def test_both_renderings_carry_the_cache_ttl_advice_the_cli_prints() -> None:
+    report = review_report()
+    assert report.review is not None and report.review.cache_ttl is not None
+    lines = report.review.cache_ttl.lines()
+    assert lines[0] == "cache TTL: recommended 60s"
+    text = render_markdown(report)
+    assert "### Cache TTL" in text
+    assert "from this window: **cache TTL: recommended 60s**" in text
+    assert "- over 5d: 1,000,000 lookups, hit rate 99.00% (target 90%)" in text
+    assert SCRIPT not in text
+    html = render_html(report)
+    assert 'id="review-cache-ttl"' in html
+    assert "<strong>cache TTL: recommended 60s</strong>" in html
+    assert "<li>over 5d: 1,000,000 lookups" in html and SCRIPT not in html
+
+
+def test_a_review_written_before_the_advice_existed_renders_without_it() -> None:
+    report = review_report()
+    assert report.review is not None
+    older = report.model_copy(
+        update={"review": report.review.model_copy(update={"cache_ttl": None})}
+    )
+    again = Report.model_validate_json(render(older, "json").replace(', "cache_ttl": null', ""))
+    assert again.review is not None and again.review.cache_ttl is None
+    assert "Cache TTL" not in render_markdown(again)
+    assert "review-cache-ttl" not in render_html(again)

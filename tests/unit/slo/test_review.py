@@ -25,6 +25,7 @@ from slo.review import (
     parse_attestations,
     review,
     trend,
+    ttl_advice,
 )
 from slo.slis import RawResult, SliDef
 from slo.sources import EmbeddedSource, SampleStore
@@ -361,3 +362,10 @@ def test_review_charts_take_a_step_suited_to_the_window(days: int, step: int) ->
     from slo.timeseries import chart_step
 
     assert chart_step(Window(start=END - days * DAY, end=END), CHARTS) == step
+
+
+def test_the_review_keeps_the_cache_ttl_advice_for_its_window(source: CountingSource) -> None:
+    found = review(ReviewJob(evaluation=evaluation(source)))
+    assert found.review is not None and found.review.cache_ttl is not None
+    assert found.review.cache_ttl.lines() == ttl_advice(evaluation(source)).splitlines()
+    assert found.review.cache_ttl.reasons  # the figures behind it, or what was missing

@@ -117,7 +117,7 @@ def test_the_review_hook_uses_the_profiles_hit_rate_target() -> None:
     assert ttl_advice(run).splitlines()[0] == "cache TTL: recommended 60s"
 
 
-def test_a_failing_source_gives_one_line_not_an_error() -> None:
+def test_a_failing_source_gives_no_advice_and_says_why_not_an_error() -> None:
     class Down(QuerySource):
         def read(self, query: Query, start: float, end: float) -> list[RawSample]:
             raise SourceError("http://prometheus:9090: connection refused")
@@ -125,7 +125,8 @@ def test_a_failing_source_gives_one_line_not_an_error() -> None:
     config = SpecConfig.load(spec=None, mapping=None, profile="production")
     run = config.run(window=Window(start=0, end=WEEK), source=Down())
     assert ttl_advice(run) == (
-        "cache TTL: no recommendation (http://prometheus:9090: connection refused)"
+        "cache TTL: no recommendation\n"
+        "  the source failed: http://prometheus:9090: connection refused"
     )
 
 
