@@ -2,7 +2,9 @@
 
 Instant queries are pinned to the window's end with ``@``; per-slice checks use one range
 query per named query. Timeouts are always set; every failure becomes a ``SourceError``
-naming the URL with credentials redacted.
+naming the URL with credentials redacted. So does a partial answer: a store that says it
+could not read everything (VictoriaMetrics' ``"isPartial": true``, a Thanos warning) is
+never judged as if its answer were whole.
 """
 
 from __future__ import annotations
@@ -21,6 +23,33 @@ from slo.sources.base import QuerySource
 from slo.sources.unreachable import unreachable_reason
 from slo.spec import ResolvedSelector
 from slo.timeutil import format_duration
+
+
+class PartialResponse(Exception):
+    """The store answered, and said its answer may lack data."""
+
+
+def refuse_partial(response: Any, *_: Any, **__: Any) -> None:
+    """A ``requests`` response hook: raise :class:`PartialResponse` for an answer its store
+    marks partial. VictoriaMetrics (cluster) says ``"isPartial": true``; Thanos, with
+    partial responses on, adds a warning naming the store it could not read. A warning
+    of PromQL's own (``PromQL warning: ...``, ``PromQL info: ...``) is about the query, not
+    missing data, and is let through."""
+    if not response.ok or "json" not in response.headers.get("Content-Type", ""):
+        return
+    try:
+        body = response.json()
+    except ValueError:
+        return  # the client reports a body it cannot read
+    if not isinstance(body, dict):
+        return
+    if body.get("isPartial") is True:
+        raise PartialResponse("the store marked its answer partial (isPartial: true)")
+    warnings = body.get("warnings") or []
+    partial = [w for w in warnings if isinstance(w, str) and not w.startswith("PromQL ")]
+    if partial:
+        more = f" (and {len(partial) - 1} more)" if len(partial) > 1 else ""
+        raise PartialResponse(f"the store warned that data may be missing: {partial[0]}{more}")
 
 
 def parse_headers(values: list[str] | None, option: str = "--header") -> dict[str, str]:
@@ -64,6 +93,7 @@ class PrometheusConfig:
 
 
 def _client(config: PrometheusConfig) -> Any:
+    import requests
     from prometheus_api_client import PrometheusConnect
     from urllib3.util.retry import Retry
 
@@ -76,6 +106,9 @@ def _client(config: PrometheusConfig) -> Any:
     if config.bearer_token:
         headers["Authorization"] = f"Bearer {config.bearer_token}"
     retry = Retry(total=2, backoff_factor=0.1, status_forcelist=(502, 503), raise_on_status=False)
+    session = requests.Session()
+    session.verify = config.verify_tls
+    session.hooks["response"].append(refuse_partial)
     return PrometheusConnect(
         url=clean.rstrip("/"),
         headers=headers or None,
@@ -83,6 +116,7 @@ def _client(config: PrometheusConfig) -> Any:
         retry=retry,
         auth=auth,
         timeout=config.timeout,
+        session=session,
     )
 
 
@@ -101,6 +135,13 @@ class PrometheusSource(QuerySource):
         self._client = client_factory(config)
 
     def _fail(self, query: str, exc: Exception) -> SourceError:
+        if isinstance(exc, PartialResponse):  # the reason first: a long query is cut
+            text = (
+                f"Prometheus at {self.description} gave a partial answer, not judged as "
+                f"whole: {exc}; turn partial responses off on the store "
+                f"(docs/long-term-stores.md); query {query!r}"
+            )
+            return SourceError(redact_text(text, self.config.secrets())[:400])
         reason = unreachable_reason(exc, timeout=self.config.timeout)
         if reason is not None:
             return SourceError(f"Prometheus at {self.description} unreachable: {reason}")

@@ -85,6 +85,7 @@ class Recorder:
     requests: list[tuple[str, dict[str, list[str]], dict[str, str]]] = field(default_factory=list)
     delay: float = 0.0
     status: int = 200
+    extra: dict[str, object] = field(default_factory=dict)  # beside "status" and "data"
 
     def handler(self) -> type[BaseHTTPRequestHandler]:
         recorder = self
@@ -105,6 +106,7 @@ class Recorder:
                 kind = "matrix" if parts.path.endswith("query_range") else "vector"
                 if recorder.status == 200:
                     answer = {"status": "success", "data": {"resultType": kind, "result": []}}
+                    answer |= recorder.extra
                 else:
                     answer = {"status": "error", "errorType": "timeout", "error": "query timed out"}
                 data = json.dumps(answer).encode()
@@ -203,6 +205,52 @@ def test_a_store_that_cuts_a_query_short_exits_4_and_judges_nothing(
     assert check(base, tmp_path) == 4
     assert not (tmp_path / "report.json").exists()
     assert base in capsys.readouterr().err
+
+
+THANOS_WARNING = (
+    "receive-1.thanos:10901: fetch series for {} Addr: receive-1.thanos:10901: "
+    "rpc error: code = Unavailable desc = connection refused"
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        ({"isPartial": True}, "the store marked its answer partial (isPartial: true)"),
+        (
+            {"warnings": [THANOS_WARNING, "store-2: timeout"]},
+            f"the store warned that data may be missing: {THANOS_WARNING} (and 1 more)",
+        ),
+    ],
+)
+def test_a_partial_answer_exits_4_and_is_never_judged_as_whole(
+    extra: dict[str, object],
+    says: str,
+    store: tuple[str, Recorder],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    base, recorder = store
+    recorder.extra = extra
+    assert check(base, tmp_path) == 4
+    assert not (tmp_path / "report.json").exists()
+    err = capsys.readouterr().err
+    assert f"Prometheus at {base} gave a partial answer, not judged as whole: {says}" in err
+    assert "turn partial responses off on the store" in err
+    assert len(recorder.requests) == 1  # the first partial answer ends the run
+
+
+def test_promqls_own_warnings_are_not_taken_for_a_partial_answer(
+    store: tuple[str, Recorder], tmp_path: Path
+) -> None:
+    base, recorder = store
+    recorder.extra = {
+        "warnings": ["PromQL warning: encountered a mix of histograms and floats"],
+        "infos": ["PromQL info: metric might not be a counter"],
+        "isPartial": False,
+    }
+    assert check(base, tmp_path) == 2  # read as whole: no data, so inconclusive
+    assert (tmp_path / "report.json").exists()
 
 
 def test_the_review_waits_longer_than_check_by_default() -> None:
