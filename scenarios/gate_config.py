@@ -29,7 +29,7 @@ from slo.sources import (
     PrometheusSource,
     SampleStore,
 )
-from slo.sources.prometheus import parse_headers
+from slo.sources.prometheus import parse_headers, read_basic_auth, read_secret_file
 from slo.spec import Resolver, Spec
 
 __all__ = ["GateConfig", "ServerSource", "load_gate_config", "required_metrics"]
@@ -40,7 +40,6 @@ ATTEST_HINT = (
     "the Locust gate records no attestations; judge them with "
     "`slo check --attest {id}=pass|fail` or `slo review --attestations FILE`"
 )
-PROMETHEUS_TIMEOUT = 10.0
 
 
 class ServerSource(Protocol):
@@ -160,16 +159,18 @@ def _prometheus(options: Any) -> PrometheusConfig | None:
     if not options.prometheus_url:
         return None
     headers = parse_headers(options.prometheus_header, "--prometheus-header")
-    token = None
+    token = basic = None
     if options.prometheus_bearer_token_file:
-        try:
-            token = Path(options.prometheus_bearer_token_file).read_text("utf-8").strip()
-        except OSError as exc:
-            raise UsageError(
-                f"--prometheus-bearer-token-file: cannot read it ({exc.strerror})"
-            ) from None
+        option = "--prometheus-bearer-token-file"
+        token = read_secret_file(options.prometheus_bearer_token_file, "token", option)
+    if options.prometheus_basic_auth_file:
+        basic = read_basic_auth(options.prometheus_basic_auth_file, "--prometheus-basic-auth-file")
     config = PrometheusConfig(
-        url=options.prometheus_url, timeout=PROMETHEUS_TIMEOUT, headers=headers, bearer_token=token
+        url=options.prometheus_url,
+        timeout=options.prometheus_timeout,
+        headers=headers,
+        basic_auth=basic,
+        bearer_token=token,
     )
     # Fail before any load is sent, not after the run.
     PrometheusSource(config).instant("vector(1)", at=time.time())

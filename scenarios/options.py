@@ -27,6 +27,7 @@ GROUP_TITLE: Final = "SLO gate"
 DEFAULT_PROFILE = "staging"
 DEFAULT_REPORT_DIR = "reports-out"
 DEFAULT_SCRAPE_LAG = 3.0
+DEFAULT_PROMETHEUS_TIMEOUT = 10.0
 USAGE_EXIT: Final = 3  # DESIGN: bad usage, found before any network call
 
 # option -> (attribute, smallest allowed value, whether the bound itself is allowed)
@@ -39,6 +40,7 @@ _BOUNDS: Final[dict[str, tuple[str, float, bool]]] = {
     "--scrape-lag": ("scrape_lag", 0, True),
     "--scrape-interval": ("scrape_interval", 0, False),
     "--client-timeout": ("client_timeout", 0, False),
+    "--prometheus-timeout": ("prometheus_timeout", 0, False),
 }
 
 
@@ -184,6 +186,23 @@ def add_options(parser: Any) -> None:
         default=None,
         env_var="LOCUST_PROMETHEUS_BEARER_TOKEN_FILE",
         help="file holding a bearer token for a hosted Prometheus-compatible backend",
+    )
+    group.add_argument(
+        "--prometheus-basic-auth-file",
+        default=None,
+        env_var="LOCUST_PROMETHEUS_BASIC_AUTH_FILE",
+        metavar="FILE",
+        help="file holding USER:PASSWORD on one line, for a Prometheus behind basic auth "
+        "(the password never sits on the command line, nor in reports or logs)",
+    )
+    group.add_argument(
+        "--prometheus-timeout",
+        type=float,
+        default=DEFAULT_PROMETHEUS_TIMEOUT,
+        env_var="LOCUST_PROMETHEUS_TIMEOUT",
+        metavar="SECONDS",
+        help="how long each Prometheus query may take, on the server and in the client; "
+        "past it the query is an error, never a partial value (default: %(default)g)",
     )
     group.add_argument(
         "--prometheus-header",

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from reports import redact_url
 from slo.cli.progress import Progress
-from slo.errors import SpecError, UsageError, quoted
+from slo.errors import UsageError, quoted
 from slo.evaluate import SpecConfig, Window
 from slo.timeutil import parse_duration, parse_instant
 
@@ -94,26 +94,18 @@ def window_from(args: argparse.Namespace, *, default_last: str | None = None) ->
     return Window.last(duration_option("--last", last), now=time.time())
 
 
-def _read_secret(path: str, what: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read the {what} ({exc.strerror})") from None
-
-
 def prometheus_config(args: argparse.Namespace) -> PrometheusConfig:
     """The Prometheus options as a client configuration (credentials read from their files)."""
     from slo.sources import PrometheusConfig
-    from slo.sources.prometheus import parse_headers
+    from slo.sources.prometheus import parse_headers, read_basic_auth, read_secret_file
 
     headers = parse_headers(args.header, "--header")
     basic = None
     if args.basic_auth_file:
-        user, sep, password = _read_secret(args.basic_auth_file, "USER:PASSWORD").partition(":")
-        if not sep:
-            raise SpecError(args.basic_auth_file, "", "expected USER:PASSWORD on one line")
-        basic = (user, password)
-    token = _read_secret(args.bearer_token_file, "token") if args.bearer_token_file else None
+        basic = read_basic_auth(args.basic_auth_file, "--basic-auth-file")
+    token = None
+    if args.bearer_token_file:
+        token = read_secret_file(args.bearer_token_file, "token", "--bearer-token-file")
     return PrometheusConfig(
         url=http_url("--prometheus-url", args.prometheus_url),
         timeout=args.timeout,

@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -50,6 +51,26 @@ def refuse_partial(response: Any, *_: Any, **__: Any) -> None:
     if partial:
         more = f" (and {len(partial) - 1} more)" if len(partial) > 1 else ""
         raise PartialResponse(f"the store warned that data may be missing: {partial[0]}{more}")
+
+
+def read_secret_file(path: str, what: str, option: str) -> str:
+    """The stripped text of a credential file; UsageError (exit 3) naming ``option`` when it
+    cannot be read. Credentials come from files so that they never sit on a command line."""
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise UsageError(f"{option}: cannot read the {what} in {path} ({exc.strerror})") from None
+
+
+def read_basic_auth(path: str, option: str) -> tuple[str, str]:
+    """``USER:PASSWORD`` from the file at ``path``; the text is never echoed."""
+    user, sep, password = read_secret_file(path, "USER:PASSWORD", option).partition(":")
+    if not sep:
+        raise UsageError(
+            f"{option}: {path}: expected USER:PASSWORD on one line, got no colon "
+            "(not shown: it may hold a secret)"
+        )
+    return user, password
 
 
 def parse_headers(values: list[str] | None, option: str = "--header") -> dict[str, str]:

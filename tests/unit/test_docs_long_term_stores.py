@@ -4,6 +4,7 @@ harness sends to a store is what a recording HTTP server on 127.0.0.1 receives."
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import json
 import re
@@ -20,6 +21,7 @@ import pytest
 from scenarios.gate_config import _prometheus as _gate_prometheus
 from slo.cli import main
 from slo.cli.parser import build_parser
+from slo.errors import SourceError
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "long-term-stores.md"
@@ -171,6 +173,8 @@ def test_the_locust_gate_sends_its_prometheus_headers_and_keeps_the_secret_one(
     options = argparse.Namespace(
         prometheus_url=f"{base}/prometheus",
         prometheus_bearer_token_file=None,
+        prometheus_basic_auth_file=None,
+        prometheus_timeout=10.0,
         prometheus_header=["X-Scope-OrgID: catalog", "Authorization: Basic dTpzM2NyM3Q="],
     )
     config = _gate_prometheus(options)  # asks the store once before any load is sent
@@ -182,6 +186,33 @@ def test_the_locust_gate_sends_its_prometheus_headers_and_keeps_the_secret_one(
     assert headers["Authorization"] == "Basic dTpzM2NyM3Q="
     # what the gate's reports and logs redact: the credential, not the tenant
     assert "dTpzM2NyM3Q=" in config.secrets() and "catalog" not in config.secrets()
+
+
+def test_the_gate_reads_basic_auth_from_a_file_and_waits_its_own_timeout(
+    store: tuple[str, Recorder], tmp_path: Path
+) -> None:
+    base, recorder = store
+    auth = tmp_path / "prometheus-auth"
+    auth.write_text("gate:s3cr3t-pw\n")
+    options = argparse.Namespace(
+        prometheus_url=base,
+        prometheus_bearer_token_file=None,
+        prometheus_basic_auth_file=str(auth),
+        prometheus_timeout=0.5,
+        prometheus_header=[],
+    )
+    config = _gate_prometheus(options)
+    assert config is not None and config.timeout == 0.5
+    headers = recorder.requests[0][2]
+    assert headers["Authorization"] == "Basic " + base64.b64encode(b"gate:s3cr3t-pw").decode()
+    assert recorder.requests[0][1]["timeout"] == ["0.5s"]  # the server is told too
+    assert "s3cr3t-pw" in config.secrets()  # redacted from the gate's reports and logs
+
+    recorder.delay = 2.0  # slower than the gate's timeout: refused before any load
+    started = time.monotonic()
+    with pytest.raises(SourceError, match="unreachable"):
+        _gate_prometheus(options)
+    assert time.monotonic() - started < 5
 
 
 def test_a_store_slower_than_the_timeout_exits_4_naming_it(

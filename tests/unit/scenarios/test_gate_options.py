@@ -56,6 +56,8 @@ def test_locusts_own_help_still_cannot_list_them_which_is_why_slo_help_exists() 
         (["--client-timeout", "0"], "--client-timeout: expected a number more than 0"),
         (["--peak-users", "0"], "--peak-users: expected a number at least 1, got 0"),
         (["--warmup", "-5"], "--warmup: expected a number at least 0, got -5.0"),
+        (["--prometheus-timeout", "0"], "--prometheus-timeout: expected a number more than 0"),
+        (["--prometheus-timeout", "inf"], "--prometheus-timeout: expected a number more than 0"),
     ],
 )
 def test_a_bad_gate_option_value_is_bad_usage_exit_3(args: list[str], words: str) -> None:
@@ -100,6 +102,29 @@ def test_a_malformed_prometheus_header_exits_3_before_prometheus_is_asked(
     assert f"--prometheus-header: expected 'NAME: VALUE', {words}" in done.stderr
     assert "unreachable" not in done.stderr  # judged before the preflight query
     assert "s3cr3t-t0ken" not in done.stderr + done.stdout
+
+
+def test_a_basic_auth_file_without_a_colon_exits_3_before_prometheus_is_asked(
+    tmp_path: Path,
+) -> None:
+    secret = tmp_path / "prometheus-auth"
+    secret.write_text("catalog-s3cr3t-pw\n")
+    done = locust(
+        "--headless",
+        "--host",
+        CLOSED,
+        "--prometheus-url",
+        CLOSED,
+        "--prometheus-basic-auth-file",
+        str(secret),
+    )
+    assert done.returncode == 3, done.stderr[-2000:]
+    assert (
+        f"--prometheus-basic-auth-file: {secret}: expected USER:PASSWORD on one line, got no "
+        "colon (not shown: it may hold a secret)" in done.stderr
+    )
+    assert "unreachable" not in done.stderr
+    assert "s3cr3t" not in done.stderr + done.stdout
 
 
 def _declared() -> dict[str, str]:
