@@ -183,7 +183,7 @@ def _parser() -> argparse.ArgumentParser:
         "primary before it ran, and does not bump if the replica stays behind (a rebuild "
         "from a stale replica would cache the old rows under the new version).",
         epilog="Exit status: 0 bumped; 1 not bumped (Redis or a database did not answer, "
-        "or the replica stayed behind); 2 bad arguments. URLs are never printed.",
+        "or the replica stayed behind); 2 bad arguments. No password is ever printed.",
     )
     parser.add_argument("--redis-url", required=True, help="the services' REDIS_URL")
     parser.add_argument(

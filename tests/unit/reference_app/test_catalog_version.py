@@ -105,3 +105,4 @@ def test_help_says_what_it_waits_for_and_its_exit_codes(
     assert "waits until the replica has replayed every commit made on the primary" in text
     assert "Exit status: 0 bumped; 1 not bumped" in text
     assert "2 bad arguments" in text
+    assert "No password is ever printed" in text  # the tests above check it
