@@ -106,3 +106,12 @@ def test_help_says_what_it_waits_for_and_its_exit_codes(
     assert "Exit status: 0 bumped; 1 not bumped" in text
     assert "2 bad arguments" in text
     assert "No password is ever printed" in text  # the tests above check it
+
+
+def test_a_redis_that_does_not_answer_exits_1_without_its_password(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--redis-url", f"redis://:{PASSWORD}@127.0.0.1:{closed_port()}/0"]) == 1
+    out, err = capsys.readouterr()
+    assert err.startswith("catalog version not bumped: ")
+    assert PASSWORD not in out + err
