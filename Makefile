@@ -41,7 +41,7 @@ check: bootstrap ## Lint (ruff), format check and type check (mypy)
 	$(VENV)/bin/mypy
 
 test: check ## Run the whole test suite (starts its own Redis, PostgreSQL, Prometheus)
-	$(PY) -m pytest -n 2 --dist loadgroup --ignore=$(DRILL_TESTS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --ignore=$(DRILL_TESTS) $(PYTEST_ARGS)
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS) $(DRILL_TESTS)
 	$(PY) -m pytest $(PYTEST_ARGS) $(LOCUST_IMPORTERS)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -42,10 +44,33 @@ def test_the_makefile_runs_the_drills_two_at_a_time_after_the_parallel_run() -> 
     # README: "Then the drills' short forms, two at a time"
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = makefile[makefile.index("\ntest: ") :].split("\n\n")[0]
-    parallel = "\t$(PY) -m pytest -n 2 --dist loadgroup --ignore=$(DRILL_TESTS) $(PYTEST_ARGS)\n"
+    parallel = "\t$(PY) -m pytest -n 2 --ignore=$(DRILL_TESTS) $(PYTEST_ARGS)\n"
     drills = "\t$(PY) -m pytest -n 2 $(PYTEST_ARGS) $(DRILL_TESTS)\n"
     assert parallel in recipe and drills in recipe
     assert recipe.index(parallel) < recipe.index(drills)
     assert "DRILL_TESTS := tests/integration/test_drills.py" in makefile
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "Then the drills' short forms, two at a time" in readme
+
+
+PYTEST_COLLECT = (sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider")
+
+
+def test_not_slow_leaves_out_the_load_tests_and_keeps_the_others() -> None:
+    # README: "the tests that run load or time a detection ... (marked `slow`:
+    # `-m "not slow"` leaves them out)"
+    modules = ["tests/integration/test_impact.py", "tests/integration/test_slo_golden.py"]
+    found = {}
+    for marks in ([], ["-m", "not slow"]):
+        done = subprocess.run(
+            [*PYTEST_COLLECT, *marks, *modules],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+            check=False,
+        )
+        ids = [line for line in done.stdout.splitlines() if "::" in line]
+        found[" ".join(marks)] = {line.split("::")[0] for line in ids}
+    assert found[""] == set(modules)
+    assert found["-m not slow"] == {"tests/integration/test_slo_golden.py"}
