@@ -27,6 +27,15 @@ def locust(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     )
 
 
+def refused_at_start(*args: str) -> subprocess.CompletedProcess[str]:
+    """The gate given a Prometheus URL and ``args``: bad usage (exit 3), and Prometheus
+    never asked (no preflight query, so no "unreachable")."""
+    done = locust("--headless", "--host", CLOSED, "--prometheus-url", CLOSED, *args)
+    assert done.returncode == 3, done.stderr[-2000:]
+    assert "unreachable" not in done.stderr and "preflight" not in done.stderr
+    return done
+
+
 def test_slo_help_prints_every_gate_option_and_exits_0() -> None:
     done = locust("--slo-help")
     assert done.returncode == 0, done.stderr[-2000:]
@@ -77,12 +86,9 @@ def test_a_report_dir_that_is_a_file_exits_3_before_prometheus_or_the_target_is_
 ) -> None:
     file = tmp_path / "not-a-dir"
     file.write_text("")
-    done = locust(
-        "--headless", "--host", CLOSED, "--report-dir", str(file), "--prometheus-url", CLOSED
-    )
-    assert done.returncode == 3, done.stderr[-2000:]
+    done = refused_at_start("--report-dir", str(file))
     assert f"--report-dir {file}: is a file, not a directory" in done.stderr
-    assert "preflight" not in done.stderr and "Prometheus" not in done.stderr
+    assert "Prometheus" not in done.stderr
 
 
 @pytest.mark.parametrize(
@@ -95,12 +101,8 @@ def test_a_report_dir_that_is_a_file_exits_3_before_prometheus_or_the_target_is_
 def test_a_malformed_prometheus_header_exits_3_before_prometheus_is_asked(
     header: str, words: str
 ) -> None:
-    done = locust(
-        "--headless", "--host", CLOSED, "--prometheus-url", CLOSED, "--prometheus-header", header
-    )
-    assert done.returncode == 3, done.stderr[-2000:]
+    done = refused_at_start("--prometheus-header", header)
     assert f"--prometheus-header: expected 'NAME: VALUE', {words}" in done.stderr
-    assert "unreachable" not in done.stderr  # judged before the preflight query
     assert "s3cr3t-t0ken" not in done.stderr + done.stdout
 
 
@@ -109,21 +111,11 @@ def test_a_basic_auth_file_without_a_colon_exits_3_before_prometheus_is_asked(
 ) -> None:
     secret = tmp_path / "prometheus-auth"
     secret.write_text("catalog-s3cr3t-pw\n")
-    done = locust(
-        "--headless",
-        "--host",
-        CLOSED,
-        "--prometheus-url",
-        CLOSED,
-        "--prometheus-basic-auth-file",
-        str(secret),
-    )
-    assert done.returncode == 3, done.stderr[-2000:]
+    done = refused_at_start("--prometheus-basic-auth-file", str(secret))
     assert (
         f"--prometheus-basic-auth-file: {secret}: expected USER:PASSWORD on one line, got no "
         "colon (not shown: it may hold a secret)" in done.stderr
     )
-    assert "unreachable" not in done.stderr
     assert "s3cr3t" not in done.stderr + done.stdout
 
 
