@@ -77,7 +77,6 @@ class DatabaseFailed(Exception):
             else describe_failure(cause, details="")
         )
         super().__init__(f"the {which}: {what}")
-        self.which = which
 
 
 def new_version() -> str:

@@ -174,7 +174,7 @@ def db_reads_during(service_url: str, seconds: float = 4.0, requests: int = 0) -
         "replica_errors": delta("read_replica_queries_total", status="error"),
         "replica_connection_errors": delta("read_replica_connection_errors_total"),
         "served": delta("http_requests_total"),
-        "cached_pages_skipped": pages.skipped if count else 0,
+        "cached_pages_skipped": pages.skipped,
     }
 
 

@@ -10,6 +10,7 @@ never judged as if its answer were whole.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +26,8 @@ from slo.sources.unreachable import unreachable_reason
 from slo.spec import ResolvedSelector
 from slo.timeutil import format_duration
 
+_PARTIAL_MARK = re.compile(rb'"isPartial"\s*:\s*true')
+
 
 class PartialResponse(Exception):
     """The store answered, and said its answer may lack data."""
@@ -37,6 +40,11 @@ def refuse_partial(response: Any, *_: Any, **__: Any) -> None:
     of PromQL's own (``PromQL warning: ...``, ``PromQL info: ...``) is about the query, not
     missing data, and is let through."""
     if not response.ok or "json" not in response.headers.get("Content-Type", ""):
+        return
+    # The client parses the body too: parse it here only when it may carry a mark (a
+    # 30-day range answer runs to megabytes; VictoriaMetrics always says isPartial: false).
+    content = response.content
+    if b'"warnings"' not in content and not _PARTIAL_MARK.search(content):
         return
     try:
         body = response.json()
